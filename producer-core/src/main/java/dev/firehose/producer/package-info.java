@@ -1,0 +1,2 @@
+/** The public API of the Firehose producer. */
+package dev.firehose.producer;
