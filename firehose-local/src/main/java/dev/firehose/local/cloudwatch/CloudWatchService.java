@@ -1,21 +1,69 @@
 package dev.firehose.local.cloudwatch;
 
-import java.nio.charset.StandardCharsets;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.zip.GZIPInputStream;
 
 /**
  * The CloudWatch side of firehose-local: answers the Smithy RPC v2 CBOR protocol that the AWS SDK
  * for Java v2 CloudWatch client speaks, over the metrics in a {@link MetricStore}.
+ *
+ * <p>Requests are {@code POST /service/GraniteServiceVersion20100801/operation/<Operation>} with a
+ * CBOR body ({@code Content-Encoding: gzip} accepted, which the SDK uses for large PutMetricData
+ * requests). Served operations: {@link #OPERATIONS}. Successful answers are status 200 with
+ * {@code Content-Type: application/cbor} and {@code smithy-protocol: rpc-v2-cbor}; PutMetricData,
+ * which has no output, answers with an empty body. Errors are a CBOR map
+ * {@code {__type: <absolute shape id>, message}} with status 400 (500 for this endpoint's own
+ * faults) and, because CloudWatch is query-compatible, the {@code x-amzn-query-error} header
+ * ({@code InvalidParameterValue;Sender}) from which the SDK takes the error code. Any other
+ * operation answers {@code InvalidAction} (400).
+ *
+ * <p>Thread-safe and stateless apart from the store: one instance serves every request thread.
+ * The HTTP server that calls {@link #handle} is the caller's; this class never touches sockets.
  */
 public final class CloudWatchService {
 
     /** Path prefix of every CloudWatch RPC v2 CBOR call. */
     public static final String PATH_PREFIX = "/service/GraniteServiceVersion20100801/operation/";
 
+    /** The operations this endpoint serves. */
+    public static final List<String> OPERATIONS = List.of("GetMetricData", "GetMetricStatistics", "ListMetrics",
+            "PutMetricData");
+
+    /** Largest request body accepted, after gzip decoding (CloudWatch's own limit is 1 MB). */
+    static final int MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+    private static final Logger log = LoggerFactory.getLogger(CloudWatchService.class);
+    private static final String PROTOCOL = "rpc-v2-cbor";
+    private static final String CBOR = "application/cbor";
+
     private final MetricStore store;
+    private final ObjectMapper mapper;
+    private final GetMetricDataOperation getMetricData;
+    private final GetMetricStatisticsOperation getMetricStatistics;
+    private final ListMetricsOperation listMetrics;
+    private final PutMetricDataOperation putMetricData;
 
     public CloudWatchService(MetricStore store) {
         this.store = store;
+        CBORFactory factory = new CBORFactory();
+        this.mapper = new ObjectMapper(factory);
+        this.getMetricData = new GetMetricDataOperation(store, factory);
+        this.getMetricStatistics = new GetMetricStatisticsOperation(store, factory);
+        this.listMetrics = new ListMetricsOperation(store, factory);
+        this.putMetricData = new PutMetricDataOperation(store);
     }
 
     /** Whether a request with this path is a CloudWatch call. */
@@ -24,18 +72,121 @@ public final class CloudWatchService {
     }
 
     /**
-     * Answers one CloudWatch request.
+     * Answers one CloudWatch request. Never throws: every failure becomes an error reply.
      *
      * @param path    the request path, starting with {@link #PATH_PREFIX}
      * @param headers request headers, names in lower case
-     * @param body    the request body (CBOR)
+     * @param body    the request body (CBOR, possibly gzip-encoded)
      */
     public HttpReply handle(String path, Map<String, String> headers, byte[] body) {
-        return new HttpReply(501, Map.of("Content-Type", "text/plain"),
-                "CloudWatch is not implemented yet".getBytes(StandardCharsets.UTF_8));
+        String operation = operationOf(path);
+        try {
+            if (headers.containsKey("x-amz-target") || headers.containsKey("x-amzn-target")) {
+                throw CloudWatchError.invalidValue("RPC v2 CBOR requests must not carry an X-Amz-Target header.");
+            }
+            String protocol = headers.get("smithy-protocol");
+            if (protocol != null && !protocol.equals(PROTOCOL)) {
+                throw CloudWatchError.invalidValue("The smithy-protocol header is '" + protocol + "'; this endpoint speaks "
+                        + PROTOCOL + ".");
+            }
+            if (!OPERATIONS.contains(operation)) {
+                throw CloudWatchError.invalidAction(operation);
+            }
+            CborInput input = CborInput.root(parse(decode(headers, body)));
+            return switch (operation) {
+                case "GetMetricData" -> ok(getMetricData.handle(input));
+                case "GetMetricStatistics" -> ok(getMetricStatistics.handle(input));
+                case "ListMetrics" -> ok(listMetrics.handle(input));
+                case "PutMetricData" -> {
+                    putMetricData.handle(input);
+                    yield empty();
+                }
+                default -> throw CloudWatchError.invalidAction(operation);
+            };
+        } catch (CloudWatchError e) {
+            return error(e);
+        } catch (RuntimeException e) {
+            log.warn("CloudWatch {} failed inside firehose-local", operation, e);
+            return error(CloudWatchError.internal("firehose-local failed to answer " + operation + ": " + e));
+        }
     }
 
     MetricStore store() {
         return store;
+    }
+
+    private static String operationOf(String path) {
+        String p = path == null ? "" : path;
+        int query = p.indexOf('?');
+        if (query >= 0) {
+            p = p.substring(0, query);
+        }
+        return handles(p) ? p.substring(PATH_PREFIX.length()) : p;
+    }
+
+    private static byte[] decode(Map<String, String> headers, byte[] body) {
+        byte[] raw = body == null ? new byte[0] : body;
+        String encoding = headers.get("content-encoding");
+        if (encoding == null || encoding.isBlank() || encoding.equalsIgnoreCase("identity")) {
+            checkSize(raw.length);
+            return raw;
+        }
+        if (!encoding.equalsIgnoreCase("gzip")) {
+            throw CloudWatchError.invalidValue("Content-Encoding '" + encoding + "' is not supported; use gzip or none.");
+        }
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(raw))) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length * 4);
+            byte[] buffer = new byte[8192];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                out.write(buffer, 0, n);
+                checkSize(out.size());
+            }
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw CloudWatchError.invalidValue("The request body is not valid gzip: " + e.getMessage());
+        }
+    }
+
+    private static void checkSize(int size) {
+        if (size > MAX_BODY_BYTES) {
+            throw CloudWatchError.invalidValue("The request body exceeds " + MAX_BODY_BYTES + " bytes.");
+        }
+    }
+
+    private JsonNode parse(byte[] body) {
+        if (body.length == 0) {
+            return null;
+        }
+        try {
+            return mapper.readTree(body);
+        } catch (IOException e) {
+            throw CloudWatchError.invalidValue("The request body is not valid CBOR: " + e.getMessage());
+        }
+    }
+
+    private static HttpReply ok(byte[] body) {
+        Map<String, String> headers = baseHeaders();
+        headers.put("Content-Type", CBOR);
+        return new HttpReply(200, headers, body);
+    }
+
+    private static HttpReply empty() {
+        return new HttpReply(200, baseHeaders(), new byte[0]);
+    }
+
+    private HttpReply error(CloudWatchError e) {
+        Map<String, String> headers = baseHeaders();
+        headers.put("Content-Type", CBOR);
+        headers.put("x-amzn-query-error", e.queryErrorHeader());
+        byte[] body = new CborOutput((CBORFactory) mapper.getFactory()).startMap()
+                .field("__type", e.shapeId()).field("message", e.getMessage()).endMap().toBytes();
+        return new HttpReply(e.status(), headers, body);
+    }
+
+    private static Map<String, String> baseHeaders() {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("smithy-protocol", PROTOCOL);
+        headers.put("x-amzn-RequestId", UUID.randomUUID().toString());
+        return headers;
     }
 }

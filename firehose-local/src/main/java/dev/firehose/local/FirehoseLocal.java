@@ -1,0 +1,373 @@
+package dev.firehose.local;
+
+import dev.firehose.local.cloudwatch.CloudWatchService;
+import dev.firehose.local.cloudwatch.MetricStore;
+import dev.firehose.local.internal.AdminApi;
+import dev.firehose.local.internal.Engine;
+import dev.firehose.local.internal.HttpEndpoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.firehose.FirehoseAsyncClient;
+import software.amazon.awssdk.services.firehose.FirehoseAsyncClientBuilder;
+import software.amazon.awssdk.services.firehose.FirehoseClient;
+import software.amazon.awssdk.services.firehose.FirehoseClientBuilder;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A local Amazon Data Firehose endpoint: a real HTTP server on 127.0.0.1 that speaks the Firehose
+ * AWS JSON 1.1 protocol, so the unmodified AWS SDK (or the AWS CLI with {@code --endpoint-url})
+ * talks to it. It validates requests as the service does, delivers records to a local directory in
+ * the S3 key layout, enforces per-stream quotas, injects faults, and keeps a {@link Ledger}.
+ *
+ * <pre>{@code
+ * try (FirehoseLocal local = FirehoseLocal.builder().build().start();
+ *      FirehoseClient client = local.syncClient()) {
+ *     local.createDeliveryStream("clicks");
+ *     client.putRecord(r -> r.deliveryStreamName("clicks").record(x -> x.data(SdkBytes.fromUtf8String("hi"))));
+ *     assert local.ledger().count("clicks") == 1;
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. Clients handed out are owned by the caller, who closes them.
+ */
+public final class FirehoseLocal implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(FirehoseLocal.class);
+
+    /** Access key of the preconfigured clients (any credentials are accepted). */
+    public static final String DUMMY_ACCESS_KEY = "firehose-local";
+    /** Bucket of streams made by {@link #createDeliveryStream(String)}. */
+    public static final String DEFAULT_BUCKET = "firehose-local";
+
+    private final Builder config;
+    private final Path dataDirectory;
+    private final MetricStore metricStore;
+    private final Engine engine;
+    private final Ledger ledger;
+    private final HttpEndpoint http;
+    private final ScheduledExecutorService ticker;
+    private volatile URI endpoint;
+    private volatile boolean closed;
+
+    private FirehoseLocal(Builder b) {
+        this.config = b;
+        this.dataDirectory = b.dataDirectory != null ? b.dataDirectory : newTempDirectory();
+        this.metricStore = new MetricStore(b.clock);
+        this.engine = new Engine(dataDirectory, b.sinkMode, b.seed, b.defaultFaults, b.defaultQuota, b.clock,
+                b.activationDelay, b.ledgerRecordLimit, metricStore);
+        this.ledger = new Ledger(engine.ledger());
+        this.http = new HttpEndpoint(engine.api(), new CloudWatchService(metricStore), new AdminApi(engine), b.ioThreads);
+        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "firehose-local-delivery");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Binds the port and starts answering; returns this. */
+    public synchronized FirehoseLocal start() {
+        if (endpoint != null) {
+            return this;
+        }
+        if (closed) {
+            throw new IllegalStateException("This FirehoseLocal is closed; build a new one");
+        }
+        int port = http.start(config.port);
+        endpoint = URI.create("http://127.0.0.1:" + port);
+        if (!config.sinkMode) {
+            long period = config.deliveryCheckInterval.toMillis();
+            ticker.scheduleWithFixedDelay(this::deliverDueQuietly, period, period, TimeUnit.MILLISECONDS);
+        }
+        log.info("firehose-local listening on {} (data directory {}, sink mode {})", endpoint, dataDirectory, config.sinkMode);
+        return this;
+    }
+
+    /** The endpoint URL, e.g. {@code http://127.0.0.1:41234}. */
+    public URI endpoint() {
+        URI e = endpoint;
+        if (e == null) {
+            throw new IllegalStateException("Not started: call start() first");
+        }
+        return e;
+    }
+
+    /** A client builder pointed at this endpoint with region us-east-1 and dummy static credentials. */
+    public FirehoseAsyncClientBuilder asyncClientBuilder() {
+        return FirehoseAsyncClient.builder()
+                .endpointOverride(endpoint())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(credentials());
+    }
+
+    /** A client builder pointed at this endpoint with region us-east-1 and dummy static credentials. */
+    public FirehoseClientBuilder syncClientBuilder() {
+        return FirehoseClient.builder()
+                .endpointOverride(endpoint())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(credentials());
+    }
+
+    /** A new async client for this endpoint; the caller owns and closes it. */
+    public FirehoseAsyncClient asyncClient() {
+        return asyncClientBuilder().build();
+    }
+
+    /** A new sync client for this endpoint; the caller owns and closes it. */
+    public FirehoseClient syncClient() {
+        return syncClientBuilder().build();
+    }
+
+    private static StaticCredentialsProvider credentials() {
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create(DUMMY_ACCESS_KEY, "firehose-local-secret"));
+    }
+
+    /**
+     * Creates a DirectPut stream with an ExtendedS3 destination to bucket {@value #DEFAULT_BUCKET},
+     * no prefix, default BufferingHints (5 MiB, 300 s), UNCOMPRESSED; ACTIVE on return.
+     *
+     * @throws IllegalArgumentException when the name breaks the service's rules
+     * @throws IllegalStateException    when a stream of that name exists
+     */
+    public void createDeliveryStream(String name) {
+        engine.createStream(Objects.requireNonNull(name, "name"), DEFAULT_BUCKET);
+    }
+
+    /** Sets the faults of {@code stream} (which need not exist yet); takes effect for the next request. */
+    public void setFaults(String stream, Faults faults) {
+        engine.streams().setFaults(Objects.requireNonNull(stream, "stream"), Objects.requireNonNull(faults, "faults"));
+    }
+
+    /** Sets the quota of {@code stream} (which need not exist yet); takes effect for the next request. */
+    public void setQuota(String stream, Quota quota) {
+        engine.streams().setQuota(Objects.requireNonNull(stream, "stream"), Objects.requireNonNull(quota, "quota"));
+    }
+
+    /** Sets the faults of every stream that has no faults of its own. */
+    public void setDefaultFaults(Faults faults) {
+        engine.streams().setDefaultFaults(Objects.requireNonNull(faults, "faults"));
+    }
+
+    /** Sets the quota of every stream that has no quota of its own. */
+    public void setDefaultQuota(Quota quota) {
+        engine.streams().setDefaultQuota(Objects.requireNonNull(quota, "quota"));
+    }
+
+    public Ledger ledger() {
+        return ledger;
+    }
+
+    /** The metric store holding the AWS/Firehose metrics of this endpoint (served by its CloudWatch side). */
+    public MetricStore metricStore() {
+        return metricStore;
+    }
+
+    /** Where objects are delivered: {@code <dataDirectory>/<bucket>/<key>}. */
+    public Path dataDirectory() {
+        return dataDirectory;
+    }
+
+    /** Writes every stream's buffered records to disk now. */
+    public void deliverNow() {
+        engine.deliverNow();
+    }
+
+    /**
+     * Writes the buffers whose BufferingHints interval has passed by the endpoint's clock. The
+     * endpoint does this every {@link Builder#deliveryCheckInterval}; a test with an injected clock
+     * advances the clock and calls this.
+     */
+    public void deliverDue() {
+        engine.deliverDue();
+    }
+
+    private void deliverDueQuietly() {
+        try {
+            engine.deliverDue();
+        } catch (RuntimeException e) {
+            log.error("Interval delivery failed", e);
+        }
+    }
+
+    /** Stops the server (open connections are closed), then delivers every buffer. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        // Stop taking requests first, so that nothing arrives after the final delivery.
+        ticker.shutdownNow();
+        http.close();
+        if (!config.sinkMode) {
+            engine.deliverNow();
+        }
+        log.info("firehose-local at {} closed", endpoint);
+    }
+
+    private static Path newTempDirectory() {
+        try {
+            return Files.createTempDirectory("firehose-local-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create a temporary data directory", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "FirehoseLocal{" + (endpoint == null ? "not started" : endpoint) + ", dir=" + dataDirectory
+                + ", sink=" + config.sinkMode + '}';
+    }
+
+    /** Builds a {@link FirehoseLocal}. Not thread-safe. */
+    public static final class Builder {
+        /** Default port: 0, a free port. */
+        public static final int DEFAULT_PORT = 0;
+        /** Default seed of the fault generator. */
+        public static final long DEFAULT_SEED = 0L;
+        /** Default time between checks of the BufferingHints interval: 1 second. */
+        public static final Duration DEFAULT_DELIVERY_CHECK_INTERVAL = Duration.ofSeconds(1);
+        /** Default number of HTTP event-loop threads: 2. */
+        public static final int DEFAULT_IO_THREADS = 2;
+        /** Default number of records the ledger keeps, over all streams: 10,000,000. */
+        public static final long DEFAULT_LEDGER_RECORD_LIMIT = 10_000_000L;
+
+        private int port = DEFAULT_PORT;
+        private Path dataDirectory;
+        private boolean sinkMode;
+        private long seed = DEFAULT_SEED;
+        private Faults defaultFaults = Faults.none();
+        private Quota defaultQuota = Quota.unlimited();
+        private Clock clock = Clock.systemUTC();
+        private Duration activationDelay = Duration.ZERO;
+        private Duration deliveryCheckInterval = DEFAULT_DELIVERY_CHECK_INTERVAL;
+        private int ioThreads = DEFAULT_IO_THREADS;
+        private long ledgerRecordLimit = DEFAULT_LEDGER_RECORD_LIMIT;
+
+        private Builder() {
+        }
+
+        /** TCP port on 127.0.0.1; default {@value #DEFAULT_PORT}, a free port. */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be in [0, 65535], was " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** Where objects are delivered; default a new temporary directory. */
+        public Builder dataDirectory(Path dataDirectory) {
+            this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory");
+            return this;
+        }
+
+        /** Sink mode: no delivery and a ledger of counts only; accept and answer as fast as possible. Default false. */
+        public Builder sinkMode(boolean sinkMode) {
+            this.sinkMode = sinkMode;
+            return this;
+        }
+
+        /** Seed of the fault generators (and of RecordIds and object names); default {@value #DEFAULT_SEED}. */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** Faults of every stream without faults of its own; default {@link Faults#none()}. */
+        public Builder defaultFaults(Faults faults) {
+            this.defaultFaults = Objects.requireNonNull(faults, "faults");
+            return this;
+        }
+
+        /** Quota of every stream without a quota of its own; default {@link Quota#unlimited()}. */
+        public Builder defaultQuota(Quota quota) {
+            this.defaultQuota = Objects.requireNonNull(quota, "quota");
+            return this;
+        }
+
+        /** The clock for arrival times, quotas, stream activation and delivery; default UTC system clock. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** How long a stream made by CreateDeliveryStream stays CREATING; default zero. */
+        public Builder activationDelay(Duration delay) {
+            Objects.requireNonNull(delay, "delay");
+            if (delay.isNegative()) {
+                throw new IllegalArgumentException("activationDelay must not be negative, was " + delay);
+            }
+            this.activationDelay = delay;
+            return this;
+        }
+
+        /** How often the interval hint is checked; default 1 second. */
+        public Builder deliveryCheckInterval(Duration interval) {
+            Objects.requireNonNull(interval, "interval");
+            if (interval.toMillis() < 1) {
+                throw new IllegalArgumentException("deliveryCheckInterval must be at least 1 ms, was " + interval);
+            }
+            this.deliveryCheckInterval = interval;
+            return this;
+        }
+
+        /** HTTP event-loop threads; default {@value #DEFAULT_IO_THREADS}. */
+        public Builder ioThreads(int ioThreads) {
+            if (ioThreads < 1 || ioThreads > 64) {
+                throw new IllegalArgumentException("ioThreads must be in [1, 64], was " + ioThreads);
+            }
+            this.ioThreads = ioThreads;
+            return this;
+        }
+
+        /**
+         * How many stored records the ledger keeps, over all streams, so that memory stays bounded
+         * when the endpoint runs for long; past it, the ledger only counts. Default 10,000,000.
+         */
+        public Builder ledgerRecordLimit(long limit) {
+            if (limit < 0) {
+                throw new IllegalArgumentException("ledgerRecordLimit must not be negative, was " + limit);
+            }
+            this.ledgerRecordLimit = limit;
+            return this;
+        }
+
+        public FirehoseLocal build() {
+            return new FirehoseLocal(copy());
+        }
+
+        private Builder copy() {
+            Builder b = new Builder();
+            b.port = port;
+            b.dataDirectory = dataDirectory;
+            b.sinkMode = sinkMode;
+            b.seed = seed;
+            b.defaultFaults = defaultFaults;
+            b.defaultQuota = defaultQuota;
+            b.clock = clock;
+            b.activationDelay = activationDelay;
+            b.deliveryCheckInterval = deliveryCheckInterval;
+            b.ioThreads = ioThreads;
+            b.ledgerRecordLimit = ledgerRecordLimit;
+            return b;
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.firehose.local.internal;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Moves the buffered records of a stream to the local S3 directory when its BufferingHints say so
+ * (size reached, or interval passed since the buffer's first record), or when asked to. Callers
+ * hold the stream's monitor; the file is written on the calling thread. Thread-safe.
+ */
+final class Delivery {
+
+    private static final Logger log = LoggerFactory.getLogger(Delivery.class);
+
+    private final S3Writer writer;
+    private final FirehoseMetrics metrics;
+    private final Clock clock;
+
+    Delivery(Path root, FirehoseMetrics metrics, Clock clock) {
+        this.writer = new S3Writer(root);
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /** Appends one stored record, delivering before (to stay under the size hint) and after as due. Holds the stream. */
+    void append(StreamRuntime s, byte[] record, Instant arrival) {
+        if (s.intervalDue(arrival)
+                || (!s.bufferEmpty() && s.bufferBytes() + record.length > s.config().sizeBytes())) {
+            deliver(s);
+        }
+        s.append(record, arrival);
+        if (s.sizeDue() || s.config().intervalSeconds() == 0) {
+            deliver(s);
+        }
+    }
+
+    /** Delivers the buffer if its interval has passed at {@code now}. Holds the stream. */
+    void deliverIfDue(StreamRuntime s, Instant now) {
+        if (s.intervalDue(now)) {
+            deliver(s);
+        }
+    }
+
+    /** Delivers whatever is buffered. Holds the stream. */
+    void deliver(StreamRuntime s) {
+        if (s.bufferEmpty()) {
+            return;
+        }
+        Instant first = s.bufferFirstArrival();
+        List<byte[]> records = s.drain();
+        long bytes = 0;
+        for (byte[] r : records) {
+            bytes += r.length;
+        }
+        String key = S3Writer.key(s.config(), first, s.keyRandom());
+        try {
+            Path file = writer.write(s.config(), key, records);
+            metrics.delivered(s.config().name(), clock.instant(), records.size(), bytes, first);
+            log.debug("Stream {}: {} records, {} bytes -> {}", s.config().name(), records.size(), bytes, file);
+        } catch (RuntimeException e) {
+            // The records stay in the ledger; the object is lost, as a failed S3 delivery would be.
+            log.error("Stream {}: delivery of {} records failed", s.config().name(), records.size(), e);
+        }
+    }
+}

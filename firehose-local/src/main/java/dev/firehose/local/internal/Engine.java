@@ -1,0 +1,100 @@
+package dev.firehose.local.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.firehose.local.Faults;
+import dev.firehose.local.Quota;
+import dev.firehose.local.cloudwatch.MetricStore;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything behind the HTTP server: the streams, the ledger, delivery and the protocol handlers.
+ * Thread-safe; independent of the HTTP server.
+ */
+public final class Engine {
+
+    private final Streams streams;
+    private final LedgerBook ledger;
+    private final Delivery delivery;
+    private final FirehoseApi api;
+    private final ControlPlane control;
+    private final Clock clock;
+    private final boolean sink;
+
+    public Engine(Path dataDirectory, boolean sink, long seed, Faults faults, Quota quota, Clock clock,
+                  Duration activationDelay, long ledgerRecordLimit, MetricStore metricStore) {
+        ObjectMapper mapper = new ObjectMapper();
+        this.clock = clock;
+        this.sink = sink;
+        this.streams = new Streams(seed, faults, quota);
+        this.ledger = new LedgerBook(!sink, ledgerRecordLimit);
+        FirehoseMetrics metrics = new FirehoseMetrics(metricStore);
+        this.delivery = new Delivery(dataDirectory, metrics, clock);
+        this.control = new ControlPlane(mapper, streams, delivery, clock, activationDelay);
+        DataPlane data = new DataPlane(streams, ledger, delivery, metrics, clock, sink, seed);
+        this.api = new FirehoseApi(mapper, data, control);
+    }
+
+    public FirehoseApi api() {
+        return api;
+    }
+
+    public Streams streams() {
+        return streams;
+    }
+
+    public LedgerBook ledger() {
+        return ledger;
+    }
+
+    public boolean sink() {
+        return sink;
+    }
+
+    /**
+     * Creates a DirectPut stream delivering to bucket {@code bucket} with default hints, ACTIVE at once.
+     *
+     * @throws IllegalStateException when a stream of that name exists
+     * @throws IllegalArgumentException when the name breaks the service's rules
+     */
+    public void createStream(String name, String bucket) {
+        List<String> problems = new ArrayList<>();
+        Limits.checkStreamName(name, "deliveryStreamName", problems);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+        Instant now = clock.instant();
+        StreamConfig config = new StreamConfig(name, Streams.arn(name), "1", now, now, "ExtendedS3",
+                StreamConfig.DEFAULT_ROLE_ARN, "arn:aws:s3:::" + bucket, bucket, "", "",
+                StreamConfig.DEFAULT_SIZE_IN_MBS, StreamConfig.DEFAULT_INTERVAL_SECONDS, "UNCOMPRESSED");
+        try {
+            control.createActive(config);
+        } catch (ApiError e) {
+            throw new IllegalStateException(e.getMessage());
+        }
+    }
+
+    /** Delivers every stream's buffer now. */
+    public void deliverNow() {
+        for (StreamRuntime s : streams.all()) {
+            synchronized (s) {
+                delivery.deliver(s);
+            }
+        }
+    }
+
+    /** Delivers the buffers whose interval hint has passed by the clock. */
+    public void deliverDue() {
+        Instant now = clock.instant();
+        for (StreamRuntime s : streams.all()) {
+            synchronized (s) {
+                delivery.deliverIfDue(s, now);
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.firehose.local.internal;
+
+import dev.firehose.local.cloudwatch.MetricStore;
+
+import java.time.Instant;
+import java.util.Map;
+
+/** Records the AWS/Firehose metrics the service publishes into the endpoint's {@link MetricStore}. */
+final class FirehoseMetrics {
+
+    static final String NAMESPACE = "AWS/Firehose";
+    static final String DIMENSION = "DeliveryStreamName";
+
+    private final MetricStore store;
+
+    FirehoseMetrics(MetricStore store) {
+        this.store = store;
+    }
+
+    /**
+     * One accepted Put call (it passed validation, reached the stream and was not refused whole).
+     *
+     * @param batch     PutRecordBatch or PutRecord
+     * @param records   entries in the request
+     * @param bytes     decoded data bytes in the request
+     * @param incoming  entries stored
+     * @param inBytes   decoded bytes of the stored entries
+     * @param throttled entries refused by the quota
+     */
+    void put(String stream, Instant at, boolean batch, int records, long bytes, int incoming, long inBytes,
+             int throttled, double latencyMillis) {
+        Map<String, String> dims = Map.of(DIMENSION, stream);
+        String api = batch ? "PutRecordBatch." : "PutRecord.";
+        store.record(NAMESPACE, api + "Requests", dims, at, 1, "Count");
+        store.record(NAMESPACE, api + "Bytes", dims, at, bytes, "Bytes");
+        if (batch) {
+            store.record(NAMESPACE, "PutRecordBatch.Records", dims, at, records, "Count");
+        }
+        store.record(NAMESPACE, api + "Latency", dims, at, latencyMillis, "Milliseconds");
+        store.record(NAMESPACE, "IncomingPutRequests", dims, at, 1, "Count");
+        store.record(NAMESPACE, "IncomingRecords", dims, at, incoming, "Count");
+        store.record(NAMESPACE, "IncomingBytes", dims, at, inBytes, "Bytes");
+        store.record(NAMESPACE, "ThrottledRecords", dims, at, throttled, "Count");
+    }
+
+    /** One Put call refused whole by the request quota (or a PutRecord by the record quota). */
+    void throttledRequest(String stream, Instant at, boolean batch, int records, long bytes, double latencyMillis) {
+        Map<String, String> dims = Map.of(DIMENSION, stream);
+        String api = batch ? "PutRecordBatch." : "PutRecord.";
+        store.record(NAMESPACE, api + "Requests", dims, at, 1, "Count");
+        store.record(NAMESPACE, api + "Bytes", dims, at, bytes, "Bytes");
+        if (batch) {
+            store.record(NAMESPACE, "PutRecordBatch.Records", dims, at, records, "Count");
+        }
+        store.record(NAMESPACE, api + "Latency", dims, at, latencyMillis, "Milliseconds");
+        store.record(NAMESPACE, "ThrottledRecords", dims, at, records, "Count");
+    }
+
+    /** One object delivered to the local S3 directory. */
+    void delivered(String stream, Instant at, int records, long bytes, Instant firstArrival) {
+        Map<String, String> dims = Map.of(DIMENSION, stream);
+        store.record(NAMESPACE, "DeliveryToS3.Records", dims, at, records, "Count");
+        store.record(NAMESPACE, "DeliveryToS3.Bytes", dims, at, bytes, "Bytes");
+        store.record(NAMESPACE, "DeliveryToS3.Success", dims, at, 1, "Count");
+        store.record(NAMESPACE, "DeliveryToS3.DataFreshness", dims, at,
+                Math.max(0, at.getEpochSecond() - firstArrival.getEpochSecond()), "Seconds");
+    }
+}

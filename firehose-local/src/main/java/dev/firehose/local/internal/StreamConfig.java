@@ -1,0 +1,35 @@
+package dev.firehose.local.internal;
+
+import java.time.Instant;
+
+/**
+ * The configuration of one delivery stream as created: its identity and its S3 destination.
+ *
+ * @param destinationKind {@code S3} or {@code ExtendedS3}, the configuration the stream was created with
+ * @param sizeInMBs       BufferingHints.SizeInMBs
+ * @param intervalSeconds BufferingHints.IntervalInSeconds
+ * @param compression     {@code UNCOMPRESSED} or {@code GZIP}
+ * @param activeAt        when the stream turns from CREATING to ACTIVE
+ */
+public record StreamConfig(String name, String arn, String versionId, Instant createdAt, Instant activeAt,
+                           String destinationKind, String roleArn, String bucketArn, String bucket,
+                           String prefix, String errorOutputPrefix, int sizeInMBs, int intervalSeconds,
+                           String compression) {
+
+    public static final int DEFAULT_SIZE_IN_MBS = 5;
+    public static final int DEFAULT_INTERVAL_SECONDS = 300;
+    public static final String DEFAULT_BUCKET = "firehose-local";
+    public static final String DEFAULT_ROLE_ARN = "arn:aws:iam::" + Streams.ACCOUNT + ":role/firehose-local";
+
+    public long sizeBytes() {
+        return sizeInMBs * 1024L * 1024L;
+    }
+
+    public boolean gzip() {
+        return "GZIP".equals(compression);
+    }
+
+    public String status(Instant now) {
+        return now.isBefore(activeAt) ? "CREATING" : "ACTIVE";
+    }
+}

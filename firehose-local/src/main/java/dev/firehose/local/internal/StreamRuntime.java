@@ -1,0 +1,152 @@
+package dev.firehose.local.internal;
+
+import dev.firehose.local.Faults;
+import dev.firehose.local.Quota;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The mutable side of one delivery stream: its fault generator, its quota buckets and its delivery
+ * buffer. Every method must be called while holding this object's monitor ({@code synchronized
+ * (stream)}), so that the requests of one stream draw faults, spend quota, enter the ledger and
+ * the buffer in one order.
+ */
+public final class StreamRuntime {
+
+    private final StreamConfig config;
+    private final SplittableRandom faultRandom;
+    private final SplittableRandom keyRandom;
+
+    private Quota bucketsQuota;
+    private TokenBucket requestBucket;
+    private TokenBucket recordBucket;
+    private TokenBucket byteBucket;
+
+    private List<byte[]> buffer = new ArrayList<>();
+    private long bufferBytes;
+    private Instant bufferFirstArrival;
+
+    StreamRuntime(StreamConfig config, long seed) {
+        this.config = config;
+        long mixed = seed ^ (config.name().hashCode() * 0x9E3779B97F4A7C15L);
+        this.faultRandom = new SplittableRandom(mixed);
+        this.keyRandom = new SplittableRandom(~mixed);
+    }
+
+    public StreamConfig config() {
+        return config;
+    }
+
+    SplittableRandom faultRandom() {
+        return faultRandom;
+    }
+
+    SplittableRandom keyRandom() {
+        return keyRandom;
+    }
+
+    /** Brings the buckets up to date with {@code quota} and the clock; false when the quota is unlimited. */
+    boolean refillBuckets(Quota quota, long nowNanos) {
+        if (quota.isUnlimited()) {
+            bucketsQuota = null;
+            return false;
+        }
+        if (!quota.equals(bucketsQuota)) {
+            bucketsQuota = quota;
+            requestBucket = bucket(quota.requestsPerSecond(), nowNanos);
+            recordBucket = bucket(quota.recordsPerSecond(), nowNanos);
+            byteBucket = bucket(quota.bytesPerSecond(), nowNanos);
+        }
+        if (requestBucket != null) {
+            requestBucket.refill(nowNanos);
+        }
+        if (recordBucket != null) {
+            recordBucket.refill(nowNanos);
+        }
+        if (byteBucket != null) {
+            byteBucket.refill(nowNanos);
+        }
+        return true;
+    }
+
+    private static TokenBucket bucket(long rate, long nowNanos) {
+        return rate == Quota.UNLIMITED ? null : new TokenBucket(rate, nowNanos);
+    }
+
+    /** Takes one request token; false when the request rate is exhausted. */
+    boolean takeRequest() {
+        if (requestBucket == null) {
+            return true;
+        }
+        if (!requestBucket.has(1)) {
+            return false;
+        }
+        requestBucket.take(1);
+        return true;
+    }
+
+    /** Whether one record of {@code bytes} fits the remaining record and byte allowance. */
+    boolean hasRecordAllowance(long bytes) {
+        return (recordBucket == null || recordBucket.has(1)) && (byteBucket == null || byteBucket.has(bytes));
+    }
+
+    void takeRecord(long bytes) {
+        if (recordBucket != null) {
+            recordBucket.take(1);
+        }
+        if (byteBucket != null) {
+            byteBucket.take(bytes);
+        }
+    }
+
+    /** Whether faults need drawing at all. */
+    static boolean active(Faults faults) {
+        return faults.dropBeforeStoreRate() > 0 || faults.dropAfterStoreRate() > 0
+                || faults.requestInternalErrorRate() > 0 || faults.requestServiceUnavailableRate() > 0
+                || faults.entryInternalFailureRate() > 0 || faults.entryServiceUnavailableRate() > 0;
+    }
+
+    // ---- delivery buffer -------------------------------------------------------------------
+
+    boolean bufferEmpty() {
+        return buffer.isEmpty();
+    }
+
+    long bufferBytes() {
+        return bufferBytes;
+    }
+
+    Instant bufferFirstArrival() {
+        return bufferFirstArrival;
+    }
+
+    void append(byte[] record, Instant arrival) {
+        if (buffer.isEmpty()) {
+            bufferFirstArrival = arrival;
+        }
+        buffer.add(record);
+        bufferBytes += record.length;
+    }
+
+    /** Whether the interval hint has passed for the buffered records at {@code now}. */
+    boolean intervalDue(Instant now) {
+        return !buffer.isEmpty()
+                && !now.isBefore(bufferFirstArrival.plusSeconds(config.intervalSeconds()));
+    }
+
+    boolean sizeDue() {
+        return bufferBytes >= config.sizeBytes();
+    }
+
+    /** Takes the buffered records, leaving the buffer empty. */
+    List<byte[]> drain() {
+        List<byte[]> out = buffer;
+        buffer = new ArrayList<>();
+        bufferBytes = 0;
+        bufferFirstArrival = null;
+        return out;
+    }
+}

@@ -1,0 +1,116 @@
+package dev.firehose.local.internal;
+
+import dev.firehose.local.Faults;
+import dev.firehose.local.Quota;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * The delivery streams of the endpoint, sorted by name, and the faults and quota set per stream
+ * name (a setting may precede the stream's creation and outlives its deletion). Thread-safe.
+ */
+public final class Streams {
+
+    public static final String ACCOUNT = "000000000000";
+    public static final String REGION = "us-east-1";
+
+    private final ConcurrentSkipListMap<String, StreamRuntime> streams = new ConcurrentSkipListMap<>();
+    private final Map<String, Faults> faults = new ConcurrentHashMap<>();
+    private final Map<String, Quota> quotas = new ConcurrentHashMap<>();
+    private final long seed;
+    private volatile Faults defaultFaults;
+    private volatile Quota defaultQuota;
+
+    public Streams(long seed, Faults defaultFaults, Quota defaultQuota) {
+        this.seed = seed;
+        this.defaultFaults = defaultFaults;
+        this.defaultQuota = defaultQuota;
+    }
+
+    public static String arn(String name) {
+        return "arn:aws:firehose:" + REGION + ":" + ACCOUNT + ":deliverystream/" + name;
+    }
+
+    /** Adds a stream; returns false when one of that name exists. */
+    synchronized boolean create(StreamConfig config) {
+        if (streams.containsKey(config.name())) {
+            return false;
+        }
+        if (streams.size() >= Limits.MAX_STREAMS) {
+            throw new ApiError(400, ApiError.LIMIT_EXCEEDED, "You have already reached the limit of "
+                    + Limits.MAX_STREAMS + " Firehose streams in this account and region.");
+        }
+        streams.put(config.name(), new StreamRuntime(config, seed));
+        return true;
+    }
+
+    /** The stream, or {@code null}. */
+    public StreamRuntime get(String name) {
+        return streams.get(name);
+    }
+
+    /** The stream if it exists and is ACTIVE at {@code now}, else ResourceNotFoundException. */
+    StreamRuntime active(String name, Instant now) {
+        StreamRuntime s = streams.get(name);
+        if (s == null || now.isBefore(s.config().activeAt())) {
+            throw ApiError.streamNotFound(name);
+        }
+        return s;
+    }
+
+    StreamRuntime remove(String name) {
+        return streams.remove(name);
+    }
+
+    /** Names after {@code exclusiveStart} (or from the first), at most {@code limit + 1} of them. */
+    List<String> namesAfter(String exclusiveStart, int limit) {
+        Collection<String> names = exclusiveStart == null ? streams.keySet()
+                : streams.tailMap(exclusiveStart, false).keySet();
+        List<String> out = new ArrayList<>(Math.min(limit + 1, names.size()));
+        for (String n : names) {
+            if (out.size() > limit) {
+                break;
+            }
+            out.add(n);
+        }
+        return out;
+    }
+
+    public Collection<StreamRuntime> all() {
+        return streams.values();
+    }
+
+    public Faults faults(String stream) {
+        Faults f = faults.get(stream);
+        return f != null ? f : defaultFaults;
+    }
+
+    public Quota quota(String stream) {
+        Quota q = quotas.get(stream);
+        return q != null ? q : defaultQuota;
+    }
+
+    public void setFaults(String stream, Faults f) {
+        faults.put(stream, f);
+    }
+
+    public void setQuota(String stream, Quota q) {
+        quotas.put(stream, q);
+    }
+
+    /** Sets the faults of every stream without its own setting. */
+    public void setDefaultFaults(Faults f) {
+        defaultFaults = f;
+    }
+
+    /** Sets the quota of every stream without its own setting. */
+    public void setDefaultQuota(Quota q) {
+        defaultQuota = q;
+    }
+}
