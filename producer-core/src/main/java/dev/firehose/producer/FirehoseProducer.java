@@ -1,0 +1,204 @@
+package dev.firehose.producer;
+
+import dev.firehose.producer.internal.DefaultFirehoseProducer;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import software.amazon.awssdk.services.firehose.FirehoseAsyncClient;
+
+/**
+ * Sends records to Amazon Data Firehose in PutRecordBatch requests, retrying only the records
+ * that failed, and gives every record a future that ends with its {@link PutResult} or a
+ * {@link RecordFailedException}.
+ *
+ * <p><b>Threads.</b> A producer is thread-safe: share one instance across the application. Any
+ * number of threads may call {@code put} at once; a single background thread (the sender) packs
+ * batches, sends them and completes the futures. Futures complete on the sender thread, so
+ * dependent stages should be quick; use the {@code *Async} variants for slow work, and never wait
+ * for {@link #flush()} or another record inside such a stage. A {@code put} inside such a stage
+ * never blocks on a full buffer: it throws {@link BufferFullException} at once.
+ *
+ * <p><b>Guarantees.</b> Every future returned by {@code put} completes exactly once, at the latest
+ * {@link ProducerConfig#deliveryTimeout()} after the put (or when {@link #close(Duration)} runs
+ * out of time). A record that got a RecordId is never sent again. A record is sent again only
+ * after a retryable failure, so Firehose may store it twice only when an attempt's response was
+ * lost; its result then says {@link PutResult#mayBeDuplicated()}. Memory is bounded by
+ * {@link ProducerConfig#maxBufferedBytes()} and {@link ProducerConfig#maxBufferedRecords()}.
+ *
+ * <p><b>Errors.</b> Caller mistakes are thrown by {@code put} at once: {@link NullPointerException}
+ * for null data, {@link RecordTooLargeException}, {@link InvalidStreamNameException},
+ * {@link IllegalStateException} after close; backpressure throws {@link BufferFullException} or
+ * {@link PutInterruptedException}. Everything the service says travels in the future.
+ *
+ * <pre>{@code
+ * try (FirehoseProducer producer = FirehoseProducer.builder().deliveryStreamName("clicks").build()) {
+ *     producer.put("{\"page\":\"/\"}\n").whenComplete((result, error) -> ...);
+ * }
+ * }</pre>
+ */
+public interface FirehoseProducer extends AutoCloseable {
+
+    /** @return a builder for a producer */
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Sends a record to the default stream. The bytes are copied; the array may be reused at once.
+     *
+     * @param data the record, 0 to 1,024,000 bytes
+     * @return the record's future
+     */
+    CompletableFuture<PutResult> put(byte[] data);
+
+    /**
+     * Sends a string, encoded as UTF-8, to the default stream.
+     *
+     * @param data the record; at most 1,024,000 bytes once encoded
+     * @return the record's future
+     */
+    CompletableFuture<PutResult> put(String data);
+
+    /**
+     * Sends the remaining bytes of a buffer to the default stream. The bytes are copied; the
+     * buffer's position is not changed.
+     *
+     * @param data the record, 0 to 1,024,000 remaining bytes
+     * @return the record's future
+     */
+    CompletableFuture<PutResult> put(ByteBuffer data);
+
+    /**
+     * Sends a record to the given stream.
+     *
+     * @param stream the delivery stream name, 1-64 characters of [a-zA-Z0-9_.-]
+     * @param data the record, 0 to 1,024,000 bytes
+     * @return the record's future
+     */
+    CompletableFuture<PutResult> put(String stream, byte[] data);
+
+    /**
+     * Sends a string, encoded as UTF-8, to the given stream.
+     *
+     * @param stream the delivery stream name
+     * @param data the record
+     * @return the record's future
+     */
+    CompletableFuture<PutResult> put(String stream, String data);
+
+    /**
+     * Sends the remaining bytes of a buffer to the given stream.
+     *
+     * @param stream the delivery stream name
+     * @param data the record
+     * @return the record's future
+     */
+    CompletableFuture<PutResult> put(String stream, ByteBuffer data);
+
+    /**
+     * Sends every buffered record without waiting for the linger time, and returns a future that
+     * completes (normally, whatever the records' outcomes) once every record put before this call
+     * has settled.
+     *
+     * @return completes when those records have settled
+     */
+    CompletableFuture<Void> flush();
+
+    /** @return a snapshot of the producer's counters and levels, per stream and in total */
+    ProducerStats stats();
+
+    /**
+     * Adds a listener; it receives events from now on. Adding the same listener twice makes it
+     * receive every event twice.
+     *
+     * @param listener the listener
+     */
+    void addListener(ProducerListener listener);
+
+    /**
+     * Removes a listener added before; it receives no events once this returns (apart from a
+     * callback already running).
+     *
+     * @param listener the listener
+     * @return true if it was registered
+     */
+    boolean removeListener(ProducerListener listener);
+
+    /**
+     * Closes the producer, waiting as long as it takes for every record to settle: at most
+     * {@link ProducerConfig#deliveryTimeout()} after the last put.
+     */
+    @Override
+    void close();
+
+    /**
+     * Stops accepting records (a later {@code put} throws {@link IllegalStateException}), sends
+     * what is buffered, waits up to {@code timeout} for every record to settle, then fails the
+     * records still pending with {@link ProducerClosedException}, stops the sender thread and
+     * closes the SDK client if the producer built it. Closing twice is harmless.
+     *
+     * @param timeout how long to wait for pending records
+     */
+    void close(Duration timeout);
+
+    /** Builds a {@link FirehoseProducer}. Not thread-safe. */
+    final class Builder {
+        private String deliveryStreamName;
+        private FirehoseAsyncClient client;
+        private ProducerConfig config = ProducerConfig.defaults();
+
+        private Builder() {
+        }
+
+        /**
+         * The stream that {@code put(data)} sends to. Optional: without it only
+         * {@code put(stream, data)} may be used.
+         *
+         * @param deliveryStreamName 1-64 characters of [a-zA-Z0-9_.-]
+         * @return this builder
+         */
+        public Builder deliveryStreamName(String deliveryStreamName) {
+            this.deliveryStreamName = DefaultFirehoseProducer.checkStreamName(deliveryStreamName);
+            return this;
+        }
+
+        /**
+         * The client to send with. Optional: without it the producer builds a
+         * {@link FirehoseAsyncClient} from the default region and credentials chains, with the
+         * SDK's retries turned off (the producer makes and counts every attempt), and closes it
+         * on {@link #close()}.
+         *
+         * <p>A client passed here is never closed by the producer. The producer still makes every
+         * retry itself and bounds each request with an API call timeout no later than the
+         * earliest delivery deadline in the batch; any retries the client's own retry strategy
+         * makes happen inside one producer attempt, count as one attempt, and may hide a lost
+         * response (the record may then be stored twice without being flagged). For exact
+         * attempt counts build the client with
+         * {@code overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))}.
+         *
+         * @param client the client
+         * @return this builder
+         */
+        public Builder client(FirehoseAsyncClient client) {
+            this.client = Objects.requireNonNull(client, "client");
+            return this;
+        }
+
+        /**
+         * The settings. Optional: default {@link ProducerConfig#defaults()}.
+         *
+         * @param config the settings
+         * @return this builder
+         */
+        public Builder config(ProducerConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /** @return a started producer */
+        public FirehoseProducer build() {
+            return DefaultFirehoseProducer.create(deliveryStreamName, client, config);
+        }
+    }
+}

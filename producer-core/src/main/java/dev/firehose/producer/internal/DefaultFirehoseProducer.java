@@ -1,0 +1,336 @@
+package dev.firehose.producer.internal;
+
+import dev.firehose.producer.FirehoseProducer;
+import dev.firehose.producer.InvalidStreamNameException;
+import dev.firehose.producer.ProducerConfig;
+import dev.firehose.producer.ProducerListener;
+import dev.firehose.producer.ProducerStats;
+import dev.firehose.producer.PutResult;
+import dev.firehose.producer.RecordTooLargeException;
+import dev.firehose.producer.StreamStats;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.firehose.FirehoseAsyncClient;
+import software.amazon.awssdk.services.firehose.model.Record;
+
+/**
+ * The {@link FirehoseProducer} facade: checks and admits records on the caller's thread and hands
+ * them to the accumulator; the {@link Sender} thread does the rest.
+ *
+ * <p>Threads: {@code put}, {@code flush}, {@code stats} and the listener methods may be called
+ * from any thread at once. The put path takes no lock: it reserves buffer room with atomic
+ * counters (waiting only when the buffer is full), registers the record as pending and appends
+ * it to a concurrent per-stream queue.
+ */
+public final class DefaultFirehoseProducer implements FirehoseProducer {
+
+    private static final Logger log = LoggerFactory.getLogger(DefaultFirehoseProducer.class);
+    private static final AtomicLong IDS = new AtomicLong();
+    private static final Duration FORCED_CLOSE_GRACE = Duration.ofSeconds(5);
+
+    private final String defaultStream;
+    private final FirehoseAsyncClient client;
+    private final boolean ownsClient;
+    private final ProducerConfig config;
+    private final Ticker ticker;
+    private final long deliveryTimeoutNanos;
+    private final BufferBudget budget;
+    private final StatsRecorder stats = new StatsRecorder();
+    private final Listeners listeners = new Listeners(stats);
+    private final Settler settler;
+    private final RecordAccumulator accumulator;
+    private final Sender sender;
+    private final Thread senderThread;
+    private final AtomicInteger appendsInProgress = new AtomicInteger();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final String name = "firehose-producer-" + IDS.incrementAndGet();
+
+    /**
+     * Builds and starts a producer; used by {@link FirehoseProducer.Builder}.
+     *
+     * @param defaultStream the stream for {@code put(data)}, or null
+     * @param client the client to use, or null to build one (owned and closed by the producer)
+     * @param config the settings
+     * @return the started producer
+     */
+    public static FirehoseProducer create(String defaultStream, FirehoseAsyncClient client, ProducerConfig config) {
+        boolean owns = client == null;
+        FirehoseAsyncClient c = owns ? FirehoseAsyncClient.builder()
+                // The producer makes and counts every attempt; the SDK must not retry underneath it.
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                .build() : client;
+        DefaultFirehoseProducer producer = new DefaultFirehoseProducer(defaultStream, c, owns, config, Ticker.system());
+        producer.start();
+        return producer;
+    }
+
+    /** Creates a producer without starting its sender thread (tests drive {@link #sender()} by hand). */
+    DefaultFirehoseProducer(String defaultStream, FirehoseAsyncClient client, boolean ownsClient, ProducerConfig config,
+            Ticker ticker) {
+        this.defaultStream = defaultStream == null ? null : checkStreamName(defaultStream);
+        this.client = Objects.requireNonNull(client, "client");
+        this.ownsClient = ownsClient;
+        this.config = Objects.requireNonNull(config, "config");
+        this.ticker = ticker;
+        this.deliveryTimeoutNanos = config.deliveryTimeout().toNanos();
+        this.budget = new BufferBudget(config.maxBufferedBytes(), config.maxBufferedRecords(),
+                config.bufferFullPolicy(), config.maxBlockTime());
+        this.settler = new Settler(budget, stats, listeners, ticker);
+        this.accumulator = new RecordAccumulator(config.maxBatchRecords(), config.maxBatchBytes(),
+                config.lingerTime().toNanos(), now -> new RateController(config.maxInFlightRequestsPerStream(),
+                        config.adaptiveThrottling(), config.recordsPerSecondLimit(), config.bytesPerSecondLimit(),
+                        config.requestsPerSecondLimit(), now));
+        this.sender = new Sender(accumulator, client, new RetryPolicy(config.maxAttempts(), config.retryInterval(),
+                config.deliveryTimeout()), settler, stats, listeners, ticker, config.requestTimeout(),
+                appendsInProgress, this::onSenderTerminated);
+        this.senderThread = new Thread(sender, name + "-sender");
+        this.senderThread.setDaemon(true);
+    }
+
+    void start() {
+        senderThread.start();
+        log.atInfo().addKeyValue("producer", name).addKeyValue("defaultStream", defaultStream)
+                .addKeyValue("config", config).log("Firehose producer started");
+    }
+
+    Sender sender() {
+        return sender;
+    }
+
+    /**
+     * Checks a delivery stream name: 1-64 characters of [a-zA-Z0-9_.-].
+     *
+     * @param stream the name
+     * @return the name
+     * @throws NullPointerException if it is null
+     * @throws InvalidStreamNameException if it breaks the rule
+     */
+    public static String checkStreamName(String stream) {
+        Objects.requireNonNull(stream, "delivery stream name");
+        int n = stream.length();
+        if (n < 1 || n > 64) {
+            throw new InvalidStreamNameException(stream);
+        }
+        for (int i = 0; i < n; i++) {
+            char ch = stream.charAt(i);
+            boolean ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')
+                    || ch == '_' || ch == '.' || ch == '-';
+            if (!ok) {
+                throw new InvalidStreamNameException(stream);
+            }
+        }
+        return stream;
+    }
+
+    @Override
+    public CompletableFuture<PutResult> put(byte[] data) {
+        return put(defaultStream(), data);
+    }
+
+    @Override
+    public CompletableFuture<PutResult> put(String data) {
+        return put(defaultStream(), data);
+    }
+
+    @Override
+    public CompletableFuture<PutResult> put(ByteBuffer data) {
+        return put(defaultStream(), data);
+    }
+
+    @Override
+    public CompletableFuture<PutResult> put(String stream, byte[] data) {
+        Objects.requireNonNull(data, "record data");
+        checkPut(stream, data.length);
+        return admit(stream, data.length, SdkBytes.fromByteArray(data));
+    }
+
+    @Override
+    public CompletableFuture<PutResult> put(String stream, String data) {
+        Objects.requireNonNull(data, "record data");
+        byte[] bytes = data.getBytes(StandardCharsets.UTF_8);
+        checkPut(stream, bytes.length);
+        return admit(stream, bytes.length, SdkBytes.fromByteArrayUnsafe(bytes));
+    }
+
+    @Override
+    public CompletableFuture<PutResult> put(String stream, ByteBuffer data) {
+        Objects.requireNonNull(data, "record data");
+        int size = data.remaining();
+        checkPut(stream, size);
+        return admit(stream, size, SdkBytes.fromByteBuffer(data));
+    }
+
+    private String defaultStream() {
+        if (defaultStream == null) {
+            throw new IllegalStateException("no default delivery stream: set deliveryStreamName on the builder"
+                    + " or call put(stream, data)");
+        }
+        return defaultStream;
+    }
+
+    private void checkPut(String stream, int size) {
+        checkOpen();
+        checkStreamName(stream);
+        if (size > ProducerConfig.MAX_RECORD_BYTES) {
+            throw new RecordTooLargeException(size, ProducerConfig.MAX_RECORD_BYTES);
+        }
+    }
+
+    private void checkOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("producer " + name + " is closed; put is no longer accepted");
+        }
+    }
+
+    private CompletableFuture<PutResult> admit(String stream, int size, SdkBytes data) {
+        // A put from a future's callback runs on the sender thread, the only thread that frees room:
+        // it must not wait for room, or it would wait for itself.
+        budget.acquire(size, blockedNanos -> {
+            stats.putBlocked();
+            if (!listeners.isEmpty()) {
+                Duration blocked = Duration.ofNanos(blockedNanos);
+                listeners.fire("putBlocked", l -> l.onPutBlocked(stream, blocked));
+            }
+        }, !sender.isSenderThread());
+        boolean wake;
+        ProducerEntry entry;
+        appendsInProgress.incrementAndGet();
+        try {
+            if (closed.get()) {
+                budget.release(size);
+                throw new IllegalStateException("producer " + name + " closed while put was in progress");
+            }
+            long now = ticker.read();
+            entry = new ProducerEntry(stream, Record.builder().data(data).build(), size, now,
+                    now + deliveryTimeoutNanos);
+            stats.recordAccepted(stream, size);
+            settler.accepted(entry);
+            wake = accumulator.append(entry);
+        } finally {
+            appendsInProgress.decrementAndGet();
+        }
+        if (wake) {
+            sender.wakeup();
+        }
+        if (!listeners.isEmpty()) {
+            listeners.fire("recordAccepted", l -> l.onRecordAccepted(stream, size));
+        }
+        return entry.future;
+    }
+
+    @Override
+    public CompletableFuture<Void> flush() {
+        List<CompletableFuture<PutResult>> futures = settler.pending().stream().map(e -> e.future).toList();
+        if (futures.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        accumulator.beginFlush();
+        sender.wakeup();
+        return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+                .handle((v, t) -> {
+                    accumulator.endFlush();
+                    return null;
+                });
+    }
+
+    @Override
+    public ProducerStats stats() {
+        return stats.snapshot(accumulator, ticker.read());
+    }
+
+    @Override
+    public void addListener(ProducerListener listener) {
+        listeners.add(listener);
+    }
+
+    @Override
+    public boolean removeListener(ProducerListener listener) {
+        return listeners.remove(listener);
+    }
+
+    @Override
+    public void close() {
+        // Every record settles by its deadline, so this wait is bounded by the delivery timeout
+        // after the last put (plus the forced-close grace if the sender is stuck in a callback).
+        close(config.deliveryTimeout().plus(config.lingerTime()).plusSeconds(1));
+    }
+
+    /**
+     * Shutdown order: (1) mark closed, so new puts throw; (2) wake puts blocked on the budget, so
+     * they throw; (3) tell the sender to send everything without lingering and stop when idle;
+     * (4) wait up to the timeout; (5) if records are still pending, make the sender cancel the
+     * requests in flight and fail every pending record; (6) the sender, as it exits, closes the
+     * client if the producer built it and logs a summary.
+     */
+    @Override
+    public void close(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        boolean first = closed.compareAndSet(false, true);
+        if (first) {
+            budget.close();
+            sender.initiateClose();
+        }
+        if (sender.isSenderThread()) {
+            // Called from a future's callback on the sender thread: it cannot wait for itself.
+            log.atWarn().addKeyValue("producer", name)
+                    .log("close called on the sender thread; failing pending records without waiting");
+            sender.forceClose(Duration.ZERO);
+            return;
+        }
+        if (!senderThread.isAlive() && senderThread.getState() == Thread.State.NEW) {
+            // Never started (tests): nothing can send, fail what is pending.
+            sender.forceClose(Duration.ZERO);
+            sender.runOnce();
+            onSenderTerminated();
+            return;
+        }
+        try {
+            if (!sender.awaitTermination(timeout)) {
+                sender.forceClose(timeout);
+                if (!sender.awaitTermination(FORCED_CLOSE_GRACE)) {
+                    log.atError().addKeyValue("producer", name).addKeyValue("graceMs", FORCED_CLOSE_GRACE.toMillis())
+                            .log("sender thread did not stop; is a future callback blocking it? failing pending"
+                                    + " records from the closing thread");
+                    sender.failPending();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            sender.forceClose(timeout);
+        }
+    }
+
+    private void onSenderTerminated() {
+        if (ownsClient) {
+            try {
+                client.close();
+            } catch (RuntimeException e) {
+                log.atWarn().setCause(e).log("closing the Firehose client failed");
+            }
+        }
+        StreamStats t = stats.snapshot(accumulator, ticker.read()).total();
+        log.atInfo().addKeyValue("producer", name).addKeyValue("recordsPut", t.recordsPut())
+                .addKeyValue("recordsAcknowledged", t.recordsAcknowledged())
+                .addKeyValue("recordsFailed", t.recordsFailed())
+                .addKeyValue("recordsFailedByCode", t.recordsFailedByCode())
+                .addKeyValue("recordsRetried", t.recordsRetried())
+                .addKeyValue("requests", t.requests()).addKeyValue("throttledRecords", t.throttledRecords())
+                .log("Firehose producer closed");
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,136 @@
+package dev.firehose.producer.internal;
+
+import dev.firehose.producer.ProducerStats;
+import dev.firehose.producer.StreamStats;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The producer's counters and levels, per stream. Thread-safe: counters are {@link LongAdder}s,
+ * so putting threads never contend on them; a snapshot reads them one by one.
+ */
+final class StatsRecorder {
+
+    /** One stream's counters. */
+    static final class Counters {
+        final LongAdder recordsPut = new LongAdder();
+        final LongAdder bytesPut = new LongAdder();
+        final LongAdder recordsAcknowledged = new LongAdder();
+        final LongAdder bytesAcknowledged = new LongAdder();
+        final LongAdder recordsFailed = new LongAdder();
+        final ConcurrentHashMap<String, LongAdder> failedByCode = new ConcurrentHashMap<>();
+        final LongAdder recordsRetried = new LongAdder();
+        final LongAdder recordsMayBeDuplicated = new LongAdder();
+        final LongAdder requests = new LongAdder();
+        final LongAdder requestsFailed = new LongAdder();
+        final LongAdder requestRecords = new LongAdder();
+        final LongAdder requestBytes = new LongAdder();
+        final LongAdder throttledRecords = new LongAdder();
+        final LongAdder bufferedRecords = new LongAdder();
+        final LongAdder bufferedBytes = new LongAdder();
+    }
+
+    private final ConcurrentHashMap<String, Counters> streams = new ConcurrentHashMap<>();
+    private final LongAdder putsBlocked = new LongAdder();
+    private final LongAdder listenerErrors = new LongAdder();
+
+    Counters stream(String stream) {
+        Counters c = streams.get(stream);
+        return c != null ? c : streams.computeIfAbsent(stream, s -> new Counters());
+    }
+
+    void recordAccepted(String stream, int bytes) {
+        Counters c = stream(stream);
+        c.recordsPut.increment();
+        c.bytesPut.add(bytes);
+        c.bufferedRecords.increment();
+        c.bufferedBytes.add(bytes);
+    }
+
+    void recordSettled(String stream, int bytes, String errorCode, boolean mayBeDuplicated) {
+        Counters c = stream(stream);
+        c.bufferedRecords.decrement();
+        c.bufferedBytes.add(-bytes);
+        if (errorCode == null) {
+            c.recordsAcknowledged.increment();
+            c.bytesAcknowledged.add(bytes);
+        } else {
+            c.recordsFailed.increment();
+            c.failedByCode.computeIfAbsent(errorCode, k -> new LongAdder()).increment();
+        }
+        if (mayBeDuplicated) {
+            c.recordsMayBeDuplicated.increment();
+        }
+    }
+
+    void requestCompleted(String stream, int records, long bytes, boolean failed, int throttled) {
+        Counters c = stream(stream);
+        c.requests.increment();
+        c.requestRecords.add(records);
+        c.requestBytes.add(bytes);
+        if (failed) {
+            c.requestsFailed.increment();
+        }
+        c.throttledRecords.add(throttled);
+    }
+
+    void recordsRetried(String stream, int records) {
+        stream(stream).recordsRetried.add(records);
+    }
+
+    void putBlocked() {
+        putsBlocked.increment();
+    }
+
+    void listenerError() {
+        listenerErrors.increment();
+    }
+
+    /**
+     * @param accumulator read for the in-flight and oldest-record levels
+     * @param now the current time in nanoseconds
+     */
+    ProducerStats snapshot(RecordAccumulator accumulator, long now) {
+        Map<String, StreamStats> perStream = new TreeMap<>();
+        long[] sum = new long[15];
+        Map<String, Long> totalByCode = new HashMap<>();
+        int totalInFlight = 0;
+        long oldest = 0;
+        for (Map.Entry<String, Counters> e : streams.entrySet()) {
+            String stream = e.getKey();
+            Counters c = e.getValue();
+            Map<String, Long> byCode = new TreeMap<>();
+            c.failedByCode.forEach((code, n) -> byCode.put(code, n.sum()));
+            byCode.forEach((code, n) -> totalByCode.merge(code, n, Long::sum));
+            RecordAccumulator.StreamQueue q = accumulator.queues().get(stream);
+            int inFlight = q == null ? 0 : Math.max(0, q.inFlight);
+            long age = accumulator.oldestWaitingAgeNanos(stream, now);
+            StreamStats s = new StreamStats(stream, c.recordsPut.sum(), c.bytesPut.sum(), c.recordsAcknowledged.sum(),
+                    c.bytesAcknowledged.sum(), c.recordsFailed.sum(), Collections.unmodifiableMap(byCode),
+                    c.recordsRetried.sum(),
+                    c.recordsMayBeDuplicated.sum(), c.requests.sum(), c.requestsFailed.sum(), c.requestRecords.sum(),
+                    c.requestBytes.sum(), c.throttledRecords.sum(), c.bufferedRecords.sum(), c.bufferedBytes.sum(),
+                    inFlight, Duration.ofNanos(age));
+            perStream.put(stream, s);
+            long[] v = {s.recordsPut(), s.bytesPut(), s.recordsAcknowledged(), s.bytesAcknowledged(), s.recordsFailed(),
+                s.recordsRetried(), s.recordsMayBeDuplicated(), s.requests(), s.requestsFailed(), s.requestRecords(),
+                s.requestBytes(), s.throttledRecords(), s.bufferedRecords(), s.bufferedBytes(), 0};
+            for (int i = 0; i < v.length; i++) {
+                sum[i] += v[i];
+            }
+            totalInFlight += inFlight;
+            oldest = Math.max(oldest, age);
+        }
+        StreamStats total = new StreamStats("*", sum[0], sum[1], sum[2], sum[3], sum[4],
+                Collections.unmodifiableMap(new TreeMap<>(totalByCode)),
+                sum[5], sum[6], sum[7], sum[8], sum[9], sum[10], sum[11], sum[12], sum[13], totalInFlight,
+                Duration.ofNanos(oldest));
+        return new ProducerStats(total, Collections.unmodifiableMap(perStream), putsBlocked.sum(),
+                listenerErrors.sum());
+    }
+}

@@ -1,0 +1,353 @@
+package dev.firehose.producer.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.firehose.producer.BufferFullException;
+import dev.firehose.producer.BufferFullPolicy;
+import dev.firehose.producer.FirehoseProducer;
+import dev.firehose.producer.InvalidStreamNameException;
+import dev.firehose.producer.ProducerClosedException;
+import dev.firehose.producer.ProducerConfig;
+import dev.firehose.producer.PutInterruptedException;
+import dev.firehose.producer.PutResult;
+import dev.firehose.producer.RecordFailedException;
+import dev.firehose.producer.RecordTooLargeException;
+import dev.firehose.producer.StreamStats;
+import java.net.ConnectException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.firehose.model.PutRecordBatchResponse;
+
+/** The facade with its real sender thread, against a scripted client. */
+@Timeout(60)
+class DefaultFirehoseProducerTest {
+
+    private final FakeFirehoseClient client = new FakeFirehoseClient();
+    private FirehoseProducer producer;
+
+    private FirehoseProducer producer(ProducerConfig config) {
+        producer = FirehoseProducer.builder().deliveryStreamName("s").client(client).config(config).build();
+        return producer;
+    }
+
+    private static ProducerConfig.Builder fast() {
+        return ProducerConfig.builder().lingerTime(Duration.ofMillis(5));
+    }
+
+    @AfterEach
+    void close() {
+        if (producer != null) {
+            producer.close(Duration.ofMillis(500));
+        }
+    }
+
+    private static Throwable failure(CompletableFuture<?> f) {
+        return f.handle((v, t) -> t).join();
+    }
+
+    @Test
+    void badInputIsRejectedAtOnceWithAClearErrorAndOtherRecordsAreUnaffected() {
+        FirehoseProducer p = producer(fast().build());
+        CompletableFuture<PutResult> before = p.put("before");
+
+        assertThatThrownBy(() -> p.put((byte[]) null)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("record data");
+        assertThatThrownBy(() -> p.put((String) null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> p.put((ByteBuffer) null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> p.put(new byte[1_024_001])).isInstanceOf(RecordTooLargeException.class)
+                .hasMessage("record of 1,024,001 bytes exceeds the 1,024,000-byte Firehose limit");
+        assertThatThrownBy(() -> p.put("bad name", "x")).isInstanceOf(InvalidStreamNameException.class)
+                .hasMessage("invalid delivery stream name 'bad name': a name must be 1-64 characters of [a-zA-Z0-9_.-]");
+        assertThatThrownBy(() -> p.put("", "x")).isInstanceOf(InvalidStreamNameException.class);
+        assertThatThrownBy(() -> p.put("a".repeat(65), "x")).isInstanceOf(InvalidStreamNameException.class);
+        assertThatThrownBy(() -> p.put((String) null, "x")).isInstanceOf(NullPointerException.class);
+
+        String longest = "Az09_.-" + "x".repeat(57);
+        assertThat(p.put(longest, "legal name").join().stream()).isEqualTo(longest);
+
+        CompletableFuture<PutResult> empty = p.put(new byte[0]);
+        CompletableFuture<PutResult> largest = p.put(new byte[1_024_000]);
+        CompletableFuture<PutResult> after = p.put("after");
+
+        assertThat(before.join().recordId()).isEqualTo("id-before");
+        assertThat(after.join().recordId()).isEqualTo("id-after");
+        assertThat(empty.join().attempts()).isEqualTo(1);
+        assertThat(largest.join().attempts()).isEqualTo(1);
+        StreamStats s = p.stats().stream("s");
+        assertThat(s.recordsPut()).isEqualTo(4);
+        assertThat(p.stats().total().recordsPut()).isEqualTo(5);
+        assertThat(s.bytesPut()).isEqualTo(6 + 5 + 1_024_000);
+    }
+
+    @Test
+    void everyPutFormSendsTheSameBytes() {
+        FirehoseProducer p = producer(fast().build());
+        ByteBuffer buffer = ByteBuffer.wrap("xxbufferyy".getBytes(StandardCharsets.UTF_8), 2, 6);
+        byte[] array = "array".getBytes(StandardCharsets.UTF_8);
+        List<CompletableFuture<PutResult>> fs = List.of(p.put(array), p.put("héllo"), p.put(buffer),
+                p.put("other", "to-other"));
+        array[0] = 'X';
+        fs.forEach(CompletableFuture::join);
+
+        assertThat(buffer.position()).isEqualTo(2);
+        assertThat(client.sentData()).containsExactlyInAnyOrder("array", "héllo", "buffer", "to-other");
+        assertThat(fs.get(3).join().stream()).isEqualTo("other");
+    }
+
+    @Test
+    void putWithoutADefaultStreamNeedsAStream() {
+        producer = FirehoseProducer.builder().client(client).config(fast().build()).build();
+        assertThatThrownBy(() -> producer.put("x")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no default delivery stream");
+        assertThat(producer.put("s2", "x").join().stream()).isEqualTo("s2");
+    }
+
+    @Test
+    void putAfterCloseThrowsIllegalStateException() {
+        FirehoseProducer p = producer(fast().build());
+        p.close();
+        assertThatThrownBy(() -> p.put("x")).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThat(client.closed).isFalse();
+        p.close();
+    }
+
+    @Test
+    void flushSettlesEveryRecordPutBeforeItWithoutWaitingForTheLinger() {
+        FirehoseProducer p = producer(ProducerConfig.builder().lingerTime(Duration.ofMinutes(5))
+                .deliveryTimeout(Duration.ofMinutes(10)).build());
+        List<CompletableFuture<PutResult>> fs = new ArrayList<>();
+        for (int i = 0; i < 1234; i++) {
+            fs.add(p.put("r" + i));
+        }
+        p.flush().join();
+        assertThat(fs).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
+        assertThat(client.requests).extracting(r -> r.records().size()).containsExactlyInAnyOrder(500, 500, 234);
+        assertThat(p.flush()).isCompleted();
+    }
+
+    @Test
+    void closeSendsWhatIsBufferedAndSettlesEverything() {
+        FirehoseProducer p = producer(ProducerConfig.builder().lingerTime(Duration.ofMinutes(5))
+                .deliveryTimeout(Duration.ofMinutes(10)).build());
+        List<CompletableFuture<PutResult>> fs = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            fs.add(p.put("r" + i));
+        }
+        p.close(Duration.ofSeconds(10));
+        assertThat(fs).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
+        assertThat(p.stats().total().bufferedRecords()).isZero();
+    }
+
+    @Test
+    void whenTheEndpointIsDownEveryRecordFailsByItsDeadlineAndCloseReturns() {
+        client.behaviour = request -> CompletableFuture.failedFuture(
+                SdkClientException.create("Unable to execute HTTP request", new ConnectException("Connection refused")));
+        FirehoseProducer p = producer(fast().deliveryTimeout(Duration.ofMillis(700)).build());
+        List<CompletableFuture<PutResult>> fs = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            fs.add(p.put("r" + i));
+        }
+        p.close(Duration.ofSeconds(30));
+
+        assertThat(fs).allSatisfy(f -> assertThat(failure(f)).isInstanceOfSatisfying(RecordFailedException.class, e -> {
+            assertThat(e.errorCode()).isIn(RecordFailedException.DELIVERY_TIMEOUT, RecordFailedException.IO_ERROR);
+            assertThat(e.attempts()).isPositive();
+            assertThat(e.mayBeDuplicated()).isFalse();
+        }));
+        assertThat(client.requests.size()).isGreaterThan(1);
+    }
+
+    @Test
+    void whenTheEndpointNeverAnswersCloseFailsPendingRecordsWhenItsTimeRunsOut() {
+        List<CompletableFuture<PutRecordBatchResponse>> calls = new ArrayList<>();
+        client.behaviour = request -> {
+            CompletableFuture<PutRecordBatchResponse> f = new CompletableFuture<>();
+            synchronized (calls) {
+                calls.add(f);
+            }
+            return f;
+        };
+        FirehoseProducer p = producer(fast().build());
+        List<CompletableFuture<PutResult>> fs = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            fs.add(p.put("r" + i));
+        }
+        p.close(Duration.ofMillis(200));
+
+        assertThat(fs).allSatisfy(f -> assertThat(failure(f)).isInstanceOf(ProducerClosedException.class)
+                .hasMessageContaining("when the producer closed (close waited 200 ms)"));
+        synchronized (calls) {
+            assertThat(calls).isNotEmpty().allMatch(CompletableFuture::isCancelled);
+        }
+        assertThat(p.stats().total().bufferedRecords()).isZero();
+    }
+
+    @Test
+    void aFullBufferFailsAtOnceUnderTheFailPolicy() {
+        client.behaviour = request -> new CompletableFuture<>();
+        FirehoseProducer p = producer(fast().maxBatchRecords(1).maxBufferedRecords(2)
+                .bufferFullPolicy(BufferFullPolicy.FAIL).build());
+        CompletableFuture<PutResult> a = p.put("a");
+        CompletableFuture<PutResult> b = p.put("b");
+        assertThatThrownBy(() -> p.put("c")).isInstanceOf(BufferFullException.class)
+                .hasMessageContaining("2 of 2 records (maxBufferedRecords)");
+        assertThat(a).isNotDone();
+        assertThat(b).isNotDone();
+        assertThat(p.stats().total().recordsPut()).isEqualTo(2);
+    }
+
+    @Test
+    void aFullBufferBlocksThenFailsUnderTheBlockPolicy() {
+        client.behaviour = request -> new CompletableFuture<>();
+        FirehoseProducer p = producer(fast().maxBatchRecords(1).maxBufferedRecords(1)
+                .maxBlockTime(Duration.ofMillis(50)).build());
+        p.put("a");
+        assertThatThrownBy(() -> p.put("b")).isInstanceOf(BufferFullException.class)
+                .hasMessageContaining("after waiting");
+        assertThat(p.stats().putsBlocked()).isEqualTo(1);
+    }
+
+    @Test
+    void aBlockedPutProceedsOnceARecordSettles() throws Exception {
+        CompletableFuture<PutRecordBatchResponse> first = new CompletableFuture<>();
+        client.behaviour = request -> client.requests.size() == 1 ? first : FakeFirehoseClient.acceptAll(request);
+        FirehoseProducer p = producer(fast().maxBatchRecords(1).maxBufferedRecords(1).build());
+        CompletableFuture<PutResult> a = p.put("a");
+        CompletableFuture<CompletableFuture<PutResult>> b = CompletableFuture.supplyAsync(() -> p.put("b"));
+        Thread.sleep(50);
+        assertThat(b).isNotDone();
+
+        first.complete(FakeFirehoseClient.acceptAll(client.requests.get(0)).join());
+
+        assertThat(a.join().recordId()).isEqualTo("id-a");
+        assertThat(b.get(10, TimeUnit.SECONDS).join().recordId()).isEqualTo("id-b");
+    }
+
+    @Test
+    void aPutInterruptedWhileBlockedThrowsAndKeepsTheInterruptFlag() throws Exception {
+        client.behaviour = request -> new CompletableFuture<>();
+        FirehoseProducer p = producer(fast().maxBatchRecords(1).maxBufferedRecords(1).build());
+        p.put("a");
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        AtomicReference<Boolean> interrupted = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                p.put("b");
+            } catch (Throwable e) {
+                thrown.set(e);
+                interrupted.set(Thread.currentThread().isInterrupted());
+            }
+        });
+        t.start();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (t.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < end) {
+            Thread.sleep(1);
+        }
+        t.interrupt();
+        t.join(10_000);
+
+        assertThat(thrown.get()).isInstanceOf(PutInterruptedException.class);
+        assertThat(interrupted.get()).isTrue();
+        assertThat(p.stats().total().recordsPut()).isEqualTo(1);
+    }
+
+    @Test
+    void aPutFromACallbackOnTheSenderThreadFailsAtOnceInsteadOfWaitingForItself() {
+        CompletableFuture<PutRecordBatchResponse> answerToA = new CompletableFuture<>();
+        client.behaviour = request -> switch (request.records().get(0).data().asUtf8String()) {
+            case "stuck" -> new CompletableFuture<>();
+            case "a" -> answerToA;
+            default -> FakeFirehoseClient.acceptAll(request);
+        };
+        FirehoseProducer p = producer(fast().maxBatchRecords(1).maxBufferedRecords(2)
+                .maxBlockTime(Duration.ofMinutes(5)).build());
+        p.put("stuck");
+        CompletableFuture<Throwable> nested = p.put("a").thenApply(r -> {
+            // "a" has given its slot back: "b" takes it, and the buffer is full again.
+            p.put("b");
+            try {
+                p.put("c");
+                return null;
+            } catch (Throwable t) {
+                return t;
+            }
+        });
+        // The callback is attached before "a" is answered, so it runs on the sender thread.
+        answerToA.complete(FakeFirehoseClient.response(List.of(
+                software.amazon.awssdk.services.firehose.model.PutRecordBatchResponseEntry.builder()
+                        .recordId("id-a").build())));
+        assertThat(nested.join()).isInstanceOf(BufferFullException.class);
+    }
+
+    @Test
+    void closeWakesAPutBlockedOnAFullBuffer() throws Exception {
+        client.behaviour = request -> new CompletableFuture<>();
+        FirehoseProducer p = producer(fast().maxBatchRecords(1).maxBufferedRecords(1).build());
+        CompletableFuture<PutResult> a = p.put("a");
+        CompletableFuture<CompletableFuture<PutResult>> b = CompletableFuture.supplyAsync(() -> p.put("b"));
+        Thread.sleep(50);
+        p.close(Duration.ofMillis(50));
+
+        assertThat(failure(b)).hasCauseInstanceOf(IllegalStateException.class);
+        assertThat(failure(a)).isInstanceOf(ProducerClosedException.class);
+    }
+
+    @Test
+    void sixteenThreadsPuttingAtOnceGetEveryRecordSettledExactlyOnce() throws Exception {
+        FirehoseProducer p = producer(fast().maxBufferedRecords(2000).build());
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<List<CompletableFuture<PutResult>>>> results = new ArrayList<>();
+        for (int t = 0; t < 16; t++) {
+            int thread = t;
+            results.add(pool.submit(() -> {
+                start.await();
+                List<CompletableFuture<PutResult>> fs = new ArrayList<>();
+                for (int i = 0; i < 1000; i++) {
+                    fs.add(p.put(thread % 2 == 0 ? "even" : "odd", thread + "-" + i));
+                }
+                return fs;
+            }));
+        }
+        start.countDown();
+        List<CompletableFuture<PutResult>> all = new ArrayList<>();
+        for (Future<List<CompletableFuture<PutResult>>> r : results) {
+            all.addAll(r.get());
+        }
+        pool.shutdown();
+        p.flush().join();
+
+        assertThat(all).hasSize(16_000).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
+        Set<String> ids = new HashSet<>();
+        all.forEach(f -> ids.add(f.join().recordId()));
+        assertThat(ids).hasSize(16_000);
+        assertThat(client.sentData()).hasSize(16_000).doesNotHaveDuplicates();
+        assertThat(client.requests).allSatisfy(r -> {
+            assertThat(r.records().size()).isLessThanOrEqualTo(500);
+            String parity = r.deliveryStreamName().equals("even") ? "even" : "odd";
+            assertThat(r.records()).allMatch(rec -> (Integer.parseInt(rec.data().asUtf8String().split("-")[0]) % 2 == 0
+                    ? "even" : "odd").equals(parity));
+        });
+        StreamStats total = p.stats().total();
+        assertThat(total.recordsPut()).isEqualTo(16_000);
+        assertThat(total.recordsAcknowledged()).isEqualTo(16_000);
+        assertThat(total.bufferedRecords()).isZero();
+    }
+}
