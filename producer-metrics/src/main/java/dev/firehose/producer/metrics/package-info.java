@@ -1,2 +1,15 @@
-/** Micrometer meters for the Firehose producer, and CloudWatch read-back. */
+/**
+ * Micrometer meters for the Firehose producer, and CloudWatch read-back.
+ *
+ * <ul>
+ *   <li>{@link dev.firehose.producer.metrics.FirehoseProducerMetrics} binds a producer's meters to
+ *       any {@code MeterRegistry}: mirrors of the AWS/Firehose CloudWatch metrics and meters only
+ *       the client can have.</li>
+ *   <li>{@link dev.firehose.producer.metrics.FirehoseMetric} pairs each CloudWatch metric with its
+ *       meter.</li>
+ *   <li>{@link dev.firehose.producer.metrics.FirehoseCloudWatchReader} reads a stream's metrics
+ *       back with GetMetricData; {@link dev.firehose.producer.metrics.Reconciliation} sets them
+ *       beside the client's counts.</li>
+ * </ul>
+ */
 package dev.firehose.producer.metrics;
