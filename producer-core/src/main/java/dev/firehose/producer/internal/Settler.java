@@ -43,6 +43,8 @@ final class Settler {
         Duration latency = Duration.ofNanos(Math.max(0, ticker.read() - entry.putNanos));
         finish(entry, null, latency, entry.mayBeDuplicated);
         entry.future.complete(new PutResult(recordId, entry.stream, entry.attempts, latency, entry.mayBeDuplicated));
+        // Only now, so that a flush taking its snapshot meanwhile still waits for this future.
+        pending.remove(entry);
         return true;
     }
 
@@ -54,6 +56,7 @@ final class Settler {
         Duration latency = Duration.ofNanos(Math.max(0, ticker.read() - entry.putNanos));
         finish(entry, failure.errorCode(), latency, failure.mayBeDuplicated());
         entry.future.completeExceptionally(failure);
+        pending.remove(entry);
         return true;
     }
 
@@ -63,7 +66,6 @@ final class Settler {
     }
 
     private void finish(ProducerEntry entry, String errorCode, Duration latency, boolean mayBeDuplicated) {
-        pending.remove(entry);
         budget.release(entry.size);
         stats.recordSettled(entry.stream, entry.size, errorCode, mayBeDuplicated);
         if (!listeners.isEmpty()) {
