@@ -1,0 +1,382 @@
+package dev.firehose.benchmarks;
+
+import dev.firehose.producer.ProducerConfig;
+import java.lang.management.ManagementFactory;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
+
+/**
+ * Renders a suite's results as Markdown: the targets with their verdicts, one table per endpoint,
+ * the HTTP client comparison and the latency at half rate. Every figure comes from the results;
+ * nothing here is a constant of the machine.
+ */
+final class ResultsReport {
+
+    static final double TARGET_RATIO = 0.90;
+    static final double TARGET_RECORDS_PER_SECOND = 1_000_000;
+    static final double TARGET_FULL_PERCENT = 99.0;
+    static final long LATENCY_SLACK_MILLIS = 50;
+    private static final double MIB = 1024.0 * 1024.0;
+
+    private final SuiteResults results;
+    private final ProducerConfig config;
+    private final String chartFile;
+
+    ResultsReport(SuiteResults results, String chartFile) {
+        this.results = results;
+        this.config = results.producerConfig;
+        this.chartFile = chartFile;
+    }
+
+    String markdown(ZonedDateTime when) {
+        StringBuilder md = new StringBuilder();
+        md.append(String.format(Locale.ROOT, "_Measured %s; %s. %s, %d cores, JVM options `%s`. "
+                        + "Each figure is the median of the measured runs; ± is half the spread between the fastest "
+                        + "and the slowest run._%n%n",
+                when.withZoneSameInstant(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")),
+                results.options.describe(), System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors(), jvmOptions()));
+        md.append(String.format(Locale.ROOT, "Producer configuration: defaults (linger %d ms, %d requests in flight "
+                        + "per stream, buffer %d MiB / %,d records). Ceiling: %d requests in flight from %d threads (async), "
+                        + "%d threads (sync).%n%n",
+                config.lingerTime().toMillis(), config.maxInFlightRequestsPerStream(),
+                config.maxBufferedBytes() / (1024 * 1024), config.maxBufferedRecords(), results.ceilingInFlight,
+                results.options.ceilingAsyncThreads, results.options.syncThreads));
+        targets(md);
+        for (String endpoint : endpoints()) {
+            md.append("\n#### ").append(endpoint.equals("in-process")
+                    ? "In-process endpoint (no network: the client's CPU alone)"
+                    : "firehose-local, sink mode, over loopback (endpoint in the same process)").append("\n\n");
+            mainTable(md, endpoint);
+        }
+        if (!results.httpCeiling.isEmpty()) {
+            md.append("\n#### HTTP clients (firehose-local)\n\n");
+            httpTable(md);
+        }
+        if (!results.halfRate.isEmpty()) {
+            md.append("\n#### Latency at half the saturation rate\n\n");
+            halfRateTable(md);
+        }
+        List<String> notes = notes();
+        if (!notes.isEmpty()) {
+            md.append("\n#### Not measured\n\n");
+            for (String note : notes) {
+                md.append("- ").append(note).append('\n');
+            }
+        }
+        if (chartFile != null) {
+            md.append("\n![records per second by contender, endpoint and record size](").append(chartFile).append(")\n");
+        }
+        return md.toString();
+    }
+
+    // ---- targets ----
+
+    private void targets(StringBuilder md) {
+        md.append("| target | where | measured | verdict |\n|---|---|---|---|\n");
+        for (String endpoint : endpoints()) {
+            for (int size : List.of(100, 1024)) {
+                Optional<ScenarioResult> producer = bestProducer(endpoint, size);
+                Optional<ScenarioResult> ceiling = find(results.main, endpoint, size, "ceiling-async");
+                if (producer.isEmpty() || ceiling.isEmpty()) {
+                    continue;
+                }
+                double ratio = producer.get().recordsPerSecond() / ceiling.get().recordsPerSecond();
+                md.append(String.format(Locale.ROOT, "| producer ≥ 90%% of the async ceiling's records/s | %s, %s | "
+                                + "%.0f%% (%s, %s vs %s records/s) | %s |%n",
+                        endpoint, size(size), 100 * ratio, producer.get().key(),
+                        count(producer.get().recordsPerSecond()), count(ceiling.get().recordsPerSecond()),
+                        verdict(ratio >= TARGET_RATIO, String.format(Locale.ROOT, "%.0f points",
+                                100 * (TARGET_RATIO - ratio)))));
+            }
+        }
+        bestProducer("firehose-local", 100).ifPresent(best -> {
+            double rate = best.recordsPerSecond();
+            md.append(String.format(Locale.ROOT, "| ≥ 1,000,000 records/s of 100 B, endpoint included | "
+                            + "firehose-local, 100 B | %s records/s (%s) | %s |%n",
+                    count(rate), best.key(), verdict(rate >= TARGET_RECORDS_PER_SECOND,
+                            String.format(Locale.ROOT, "%.0f%%", 100 * (1 - rate / TARGET_RECORDS_PER_SECOND)))));
+        });
+        for (String endpoint : endpoints()) {
+            List<ScenarioResult> producers = results.main.stream()
+                    .filter(r -> r.endpoint().equals(endpoint) && r.key().startsWith("producer-") && r.measured())
+                    .toList();
+            if (producers.isEmpty()) {
+                continue;
+            }
+            ScenarioResult worst = producers.stream()
+                    .min((a, b) -> Double.compare(a.median(RunMeasurement::fullRequestsPercent),
+                            b.median(RunMeasurement::fullRequestsPercent))).orElseThrow();
+            double full = worst.median(RunMeasurement::fullRequestsPercent);
+            md.append(String.format(Locale.ROOT, "| ≥ 99%% of requests full at saturation | %s, all sizes | "
+                            + "lowest %.1f%% (%s, %s), requests sent while the threads were putting | %s |%n",
+                    endpoint, full, worst.key(), size(worst.recordSize()), verdict(full >= TARGET_FULL_PERCENT,
+                            String.format(Locale.ROOT, "%.1f points", TARGET_FULL_PERCENT - full))));
+        }
+        long limitMillis = config.lingerTime().toMillis() + LATENCY_SLACK_MILLIS;
+        for (SuiteResults.HalfRate half : results.halfRate) {
+            ScenarioResult r = half.result();
+            if (!r.measured()) {
+                continue;
+            }
+            double p99 = r.median(RunMeasurement::p99Micros) / 1000.0;
+            md.append(String.format(Locale.ROOT, "| p99 put-to-ack ≤ linger + 50 ms (%d ms) at half rate | %s, %s | "
+                            + "%.1f ms at %s records/s | %s |%n",
+                    limitMillis, r.endpoint(), size(r.recordSize()), p99, count(half.fedRecordsPerSecond()),
+                    verdict(p99 <= limitMillis, String.format(Locale.ROOT, "%.1f ms", p99 - limitMillis))));
+        }
+        long boundBytes = heapBoundBytes();
+        results.main.stream()
+                .filter(r -> r.key().startsWith("producer-") && r.measured())
+                .max((a, b) -> Double.compare(retainedHeap(a), retainedHeap(b)))
+                .ifPresent(worst -> {
+                    double retained = retainedHeap(worst);
+                    md.append(String.format(Locale.ROOT, "| heap held ≤ buffer bound + requests in flight (%.0f MiB) "
+                                    + "| all | largest %.0f MiB after GC above the idle heap (%s, %s, %s) | %s |%n",
+                            boundBytes / MIB, retained / MIB, worst.endpoint(), worst.key(), size(worst.recordSize()),
+                            verdict(retained <= boundBytes, String.format(Locale.ROOT, "%.0f MiB",
+                                    (retained - boundBytes) / MIB))));
+                });
+        md.append(String.format(Locale.ROOT, "%nThe heap bound is the buffer bound (%d MiB of record data, in-flight "
+                        + "records included) plus one marshalled body (base64, 4/3 of 4 MiB) per request in flight "
+                        + "(%d). Heap held is the largest heap use right after a collection during a run, less the "
+                        + "heap use after the full collection that precedes the run; it counts garbage that survived "
+                        + "a young collection, so it is an upper bound.%n",
+                config.maxBufferedBytes() / (1024 * 1024), config.maxInFlightRequestsPerStream()));
+    }
+
+    long heapBoundBytes() {
+        return config.maxBufferedBytes()
+                + (long) config.maxInFlightRequestsPerStream() * (config.maxBatchBytes() * 4L / 3);
+    }
+
+    private static double retainedHeap(ScenarioResult r) {
+        return r.median(m -> m.usage().maxHeapAfterGcBytes() - m.usage().startHeapBytes());
+    }
+
+    private static String verdict(boolean met, String gap) {
+        return met ? "met" : "**missed** by " + gap;
+    }
+
+    // ---- tables ----
+
+    private void mainTable(StringBuilder md, String endpoint) {
+        md.append("| size | contender | records/s | MiB/s | requests/s | full requests (with final flush) "
+                + "| CPU µs/record (client) "
+                + "| alloc B/record (client) | latency p50 / p99 / p99.9 ms | heap peak / after GC MiB "
+                + "| busiest thread, % of a core | vs async ceiling | vs best ceiling |\n");
+        md.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|--:|\n");
+        for (ScenarioResult r : results.main) {
+            if (!r.endpoint().equals(endpoint)) {
+                continue;
+            }
+            if (!r.measured()) {
+                md.append(String.format(Locale.ROOT, "| %s | %s | not measured: %s ||||||||||||%n",
+                        size(r.recordSize()), r.description(), r.note()));
+                continue;
+            }
+            Optional<ScenarioResult> asyncCeiling = find(results.main, endpoint, r.recordSize(), "ceiling-async");
+            Optional<ScenarioResult> bestCeiling = results.main.stream()
+                    .filter(c -> c.endpoint().equals(endpoint) && c.recordSize() == r.recordSize()
+                            && c.key().startsWith("ceiling") && c.measured())
+                    .max((a, b) -> Double.compare(a.recordsPerSecond(), b.recordsPerSecond()));
+            md.append("| ").append(size(r.recordSize()))
+                    .append(" | ").append(r.description())
+                    .append(" | ").append(rateWithSpread(r))
+                    .append(" | ").append(fixed(r.median(RunMeasurement::mebibytesPerSecond), 1))
+                    .append(" | ").append(count(r.median(RunMeasurement::requestsPerSecond)))
+                    .append(" | ").append(full(r))
+                    .append(" | ").append(pair(r, RunMeasurement::cpuMicrosPerRecord,
+                            RunMeasurement::clientCpuMicrosPerRecord, 2, endpoint))
+                    .append(" | ").append(pair(r, RunMeasurement::allocatedBytesPerRecord,
+                            RunMeasurement::clientAllocatedBytesPerRecord, 0, endpoint))
+                    .append(" | ").append(latency(r))
+                    .append(" | ").append(heap(r))
+                    .append(" | ").append(busiest(r))
+                    .append(" | ").append(ratio(r, asyncCeiling))
+                    .append(" | ").append(ratio(r, bestCeiling))
+                    .append(" |\n");
+        }
+    }
+
+    private void httpTable(StringBuilder md) {
+        List<Integer> sizes = results.httpCeiling.stream().map(h -> h.result().recordSize()).distinct().toList();
+        md.append("| HTTP client |");
+        for (int size : sizes) {
+            md.append(" ceiling, ").append(size(size)).append(": records/s (CPU µs/record, client) |")
+                    .append(" producer, ").append(size(size)).append(": records/s (CPU µs/record, client) |");
+        }
+        md.append("\n|---|");
+        md.append("--:|--:|".repeat(sizes.size()));
+        md.append('\n');
+        Set<String> rows = new LinkedHashSet<>();
+        results.httpCeiling.forEach(h -> rows.add(h.label()));
+        results.httpProducer.forEach(h -> rows.add(h.label()));
+        for (String row : rows) {
+            md.append("| ").append(row).append(" |");
+            for (int size : sizes) {
+                md.append(' ').append(httpCell(results.httpCeiling, row, size)).append(" |");
+                md.append(' ').append(httpCell(results.httpProducer, row, size)).append(" |");
+            }
+            md.append('\n');
+        }
+        md.append(String.format(Locale.ROOT, "%nCeiling: async clients keep %d requests in flight from %d threads; "
+                        + "sync clients are driven by %d threads. Producer: %d application threads; a sync client is made "
+                        + "asynchronous with one thread per request in flight (%d); \"called from N threads\" is the "
+                        + "async client called from a pool instead of the producer's sender thread.%n",
+                results.ceilingInFlight, results.options.ceilingAsyncThreads, results.options.syncThreads,
+                Suite.COMPARISON_PRODUCER_THREADS,
+                config.maxInFlightRequestsPerStream()));
+    }
+
+    private static String httpCell(List<SuiteResults.HttpResult> list, String row, int size) {
+        for (SuiteResults.HttpResult h : list) {
+            ScenarioResult r = h.result();
+            if (h.label().equals(row) && r.recordSize() == size) {
+                return r.measured()
+                        ? rateWithSpread(r) + " (" + fixed(r.median(RunMeasurement::clientCpuMicrosPerRecord), 2) + ")"
+                        : "n/a: " + r.note();
+            }
+        }
+        return "—";
+    }
+
+    private void halfRateTable(StringBuilder md) {
+        md.append("| endpoint | size | producer saturation records/s | fed records/s | acknowledged records/s "
+                + "| latency p50 / p99 / p99.9 ms | full requests | CPU µs/record (client) |\n");
+        md.append("|---|---|--:|--:|--:|--:|--:|--:|\n");
+        for (SuiteResults.HalfRate half : results.halfRate) {
+            ScenarioResult r = half.result();
+            if (!r.measured()) {
+                md.append(String.format(Locale.ROOT, "| %s | %s | not measured: %s ||||||%n", r.endpoint(),
+                        size(r.recordSize()), r.note()));
+                continue;
+            }
+            md.append("| ").append(r.endpoint())
+                    .append(" | ").append(size(r.recordSize()))
+                    .append(" | ").append(count(half.saturationRecordsPerSecond()))
+                    .append(" | ").append(count(half.fedRecordsPerSecond()))
+                    .append(" | ").append(count(r.recordsPerSecond()))
+                    .append(" | ").append(latency(r))
+                    .append(" | ").append(full(r))
+                    .append(" | ").append(pair(r, RunMeasurement::cpuMicrosPerRecord,
+                            RunMeasurement::clientCpuMicrosPerRecord, 2, r.endpoint()))
+                    .append(" |\n");
+        }
+    }
+
+    private List<String> notes() {
+        List<String> notes = new ArrayList<>();
+        Set<String> seen = new LinkedHashSet<>();
+        List<ScenarioResult> all = new ArrayList<>(results.main);
+        results.httpCeiling.forEach(h -> all.add(h.result()));
+        results.httpProducer.forEach(h -> all.add(h.result()));
+        for (List<ScenarioResult> list : List.of(all)) {
+            for (ScenarioResult r : list) {
+                if (!r.measured() && seen.add(r.key() + r.note())) {
+                    notes.add(r.key() + " (" + r.endpoint() + "): " + r.note());
+                }
+            }
+        }
+        return notes;
+    }
+
+    // ---- helpers ----
+
+    private List<String> endpoints() {
+        return results.main.stream().map(ScenarioResult::endpoint).distinct().collect(Collectors.toList());
+    }
+
+    private Optional<ScenarioResult> bestProducer(String endpoint, int size) {
+        return results.main.stream()
+                .filter(r -> r.endpoint().equals(endpoint) && r.recordSize() == size && r.key().startsWith("producer-")
+                        && r.measured())
+                .max((a, b) -> Double.compare(a.recordsPerSecond(), b.recordsPerSecond()));
+    }
+
+    private static Optional<ScenarioResult> find(List<ScenarioResult> list, String endpoint, int size, String key) {
+        return list.stream()
+                .filter(r -> r.endpoint().equals(endpoint) && r.recordSize() == size && r.key().equals(key)
+                        && r.measured())
+                .findFirst();
+    }
+
+    private static String rateWithSpread(ScenarioResult r) {
+        return count(r.recordsPerSecond()) + (r.runs().size() > 1
+                ? " ±" + fixed(r.recordsPerSecondSpreadPercent(), 0) + "%" : "");
+    }
+
+    private static String pair(ScenarioResult r, ToDoubleFunction<RunMeasurement> total,
+                               ToDoubleFunction<RunMeasurement> client, int decimals, String endpoint) {
+        String all = decimals == 0 ? count(r.median(total)) : fixed(r.median(total), decimals);
+        if (!endpoint.equals("firehose-local")) {
+            return all;
+        }
+        String own = decimals == 0 ? count(r.median(client)) : fixed(r.median(client), decimals);
+        return all + " (" + own + ")";
+    }
+
+    /** Full requests while feeding, and in parentheses over the whole run when the final flush changes it. */
+    private static String full(ScenarioResult r) {
+        String saturated = fixed(r.median(RunMeasurement::fullRequestsPercent), 1) + "%";
+        String all = fixed(r.median(RunMeasurement::fullRequestsPercentWithFlush), 1) + "%";
+        return saturated.equals(all) ? saturated : saturated + " (" + all + ")";
+    }
+
+    private static String latency(ScenarioResult r) {
+        return fixed(r.median(RunMeasurement::p50Micros) / 1000.0, 1) + " / "
+                + fixed(r.median(RunMeasurement::p99Micros) / 1000.0, 1) + " / "
+                + fixed(r.median(RunMeasurement::p999Micros) / 1000.0, 1);
+    }
+
+    private static String heap(ScenarioResult r) {
+        return count(r.median(m -> m.usage().peakHeapBytes()) / MIB) + " / "
+                + count(r.median(m -> m.usage().maxHeapAfterGcBytes()) / MIB);
+    }
+
+    /** The busiest thread of the median run, its numbers generalised ({@code app-3} is {@code app-#}). */
+    private static String busiest(ScenarioResult r) {
+        RunMeasurement median = r.runs().stream()
+                .sorted(java.util.Comparator.comparingDouble(RunMeasurement::recordsPerSecond))
+                .toList().get(r.runs().size() / 2);
+        String name = median.usage().busiestThread().replaceAll("[0-9]+", "#");
+        return "`" + name + "` " + fixed(median.busiestThreadPercent(), 0) + "%";
+    }
+
+    private static String ratio(ScenarioResult r, Optional<ScenarioResult> ceiling) {
+        if (r.key().startsWith("ceiling") && ceiling.isPresent() && ceiling.get() == r) {
+            return "—";
+        }
+        return ceiling.map(c -> fixed(100 * r.recordsPerSecond() / c.recordsPerSecond(), 0) + "%").orElse("—");
+    }
+
+    static String size(int bytes) {
+        if (bytes >= 1024 && bytes % 1024 == 0) {
+            return bytes / 1024 + " KiB";
+        }
+        return bytes + " B";
+    }
+
+    static String count(double value) {
+        return String.format(Locale.ROOT, "%,.0f", value);
+    }
+
+    static String fixed(double value, int decimals) {
+        return String.format(Locale.ROOT, "%,." + decimals + "f", value);
+    }
+
+    private static String jvmOptions() {
+        return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("-X") && !a.startsWith("-XX:Flight"))
+                .collect(Collectors.joining(" "));
+    }
+}

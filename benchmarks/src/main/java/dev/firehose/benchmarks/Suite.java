@@ -1,0 +1,249 @@
+package dev.firehose.benchmarks;
+
+import dev.firehose.producer.ProducerConfig;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Runs the end-to-end suite: every contender against every endpoint at every record size, then
+ * the HTTP client comparison and the latency at half the saturation rate. Each contender of a
+ * scenario is built fresh, warmed up with one discarded run, then measured {@code runs} times; a
+ * full collection runs before each measured run so that one run's garbage is not billed to the next.
+ */
+final class Suite {
+
+    /** Application threads feeding the producer in the HTTP comparison and at half rate. */
+    static final int COMPARISON_PRODUCER_THREADS = 4;
+
+    private final SuiteOptions options;
+    private final PrintStream log;
+    private final ProducerConfig producerConfig;
+
+    /** A suite whose producers run with the default configuration, as a user gets it. */
+    Suite(SuiteOptions options, PrintStream log) {
+        this(options, log, ProducerConfig.defaults());
+    }
+
+    Suite(SuiteOptions options, PrintStream log, ProducerConfig producerConfig) {
+        this.options = options;
+        this.log = log;
+        this.producerConfig = producerConfig;
+    }
+
+    ProducerConfig producerConfig() {
+        return producerConfig;
+    }
+
+    int ceilingInFlight() {
+        return options.ceilingInFlight > 0 ? options.ceilingInFlight : producerConfig.maxInFlightRequestsPerStream();
+    }
+
+    SuiteResults run() throws Exception {
+        SuiteResults results = new SuiteResults(options, producerConfig, ceilingInFlight());
+        Map<String, Endpoint> endpoints = new LinkedHashMap<>();
+        try (ResourceMeter meter = new ResourceMeter(LocalEndpoint.THREAD_PREFIX)) {
+            for (String name : options.endpoints) {
+                endpoints.put(name, Endpoints.create(name));
+            }
+            jitWarmup(endpoints);
+            for (Endpoint endpoint : endpoints.values()) {
+                for (int size : options.sizes) {
+                    Payloads payloads = Payloads.of(size, size);
+                    for (String key : options.contenders) {
+                        results.main.add(measure(meter, endpoint, size, options.runs, options.warmupRunTime,
+                                () -> mainContender(key, endpoint, payloads, new RequestCounter()), key));
+                    }
+                }
+            }
+            if (options.httpComparison) {
+                Endpoint network = endpoints.values().stream().filter(Endpoint::usesNetwork).findFirst().orElse(null);
+                if (network != null) {
+                    compareHttpClients(meter, network, results);
+                }
+            }
+            if (options.halfRate) {
+                halfRate(meter, endpoints, results);
+            }
+        } finally {
+            for (Endpoint endpoint : endpoints.values()) {
+                endpoint.close();
+            }
+        }
+        return results;
+    }
+
+    /** Runs every contender briefly at the smallest size on every endpoint, so that the JIT has compiled the paths. */
+    private void jitWarmup(Map<String, Endpoint> endpoints) throws Exception {
+        if (options.jitWarmup.isZero()) {
+            return;
+        }
+        int size = options.sizes.stream().min(Integer::compare).orElse(100);
+        Payloads payloads = Payloads.of(size, size);
+        int slices = Math.max(1, endpoints.size() * options.contenders.size());
+        Duration slice = options.jitWarmup.dividedBy(slices);
+        log.printf(Locale.ROOT, "JIT warm-up: %d s over %d contenders%n", options.jitWarmup.toSeconds(), slices);
+        for (Endpoint endpoint : endpoints.values()) {
+            for (String key : options.contenders) {
+                try (Contender contender = mainContender(key, endpoint, payloads, new RequestCounter())) {
+                    contender.drive(slice, new LatencyRecorder());
+                }
+            }
+        }
+    }
+
+    /** The contenders of the main table. */
+    Contender mainContender(String key, Endpoint endpoint, Payloads payloads, RequestCounter counter) {
+        return switch (key) {
+            case "ceiling-async" -> new CeilingAsync(endpoint, HttpClientKind.NETTY, ceilingInFlight(),
+                    options.ceilingAsyncThreads, payloads, counter);
+            case "ceiling-sync" -> new CeilingSync(endpoint, HttpClientKind.APACHE, options.syncThreads, payloads, counter);
+            case "loop" -> new HandWrittenLoop(endpoint, HttpClientKind.APACHE, payloads, counter);
+            default -> {
+                if (!key.startsWith("producer-")) {
+                    throw new IllegalArgumentException("unknown contender " + key);
+                }
+                int threads = Integer.parseInt(key.substring("producer-".length()));
+                yield ProducerContender.onAsyncClient(endpoint, HttpClientKind.NETTY, threads, 0, payloads, counter,
+                        producerConfig);
+            }
+        };
+    }
+
+    private void compareHttpClients(ResourceMeter meter, Endpoint endpoint, SuiteResults results) {
+        int runs = Math.min(options.runs, 3);
+        // These clients' own code paths were not part of the JIT warm-up: give them a longer first run.
+        Duration warmup = options.warmupRunTime.isZero()
+                ? Duration.ZERO : max(options.warmupRunTime, Duration.ofSeconds(2));
+        for (int size : options.httpComparisonSizes) {
+            Payloads payloads = Payloads.of(size, size);
+            for (HttpClientKind kind : HttpClientKind.values()) {
+                results.httpCeiling.add(new SuiteResults.HttpResult(rowLabel(kind), measure(meter, endpoint, size, runs, warmup,
+                        () -> kind.isAsync()
+                        ? new CeilingAsync(endpoint, kind, ceilingInFlight(), options.ceilingAsyncThreads, payloads,
+                                new RequestCounter())
+                        : new CeilingSync(endpoint, kind, options.syncThreads, payloads, new RequestCounter()),
+                        "ceiling on " + rowLabel(kind))));
+            }
+            for (HttpClientKind kind : HttpClientKind.values()) {
+                results.httpProducer.add(new SuiteResults.HttpResult(rowLabel(kind), measure(meter, endpoint, size, runs, warmup,
+                        () -> kind.isAsync()
+                        ? ProducerContender.onAsyncClient(endpoint, kind, COMPARISON_PRODUCER_THREADS, 0, payloads,
+                                new RequestCounter(), producerConfig)
+                        : ProducerContender.onSyncClient(endpoint, kind, COMPARISON_PRODUCER_THREADS, 0, payloads,
+                                new RequestCounter(), producerConfig),
+                        "producer on " + rowLabel(kind))));
+            }
+            int dispatchThreads = Runtime.getRuntime().availableProcessors();
+            String dispatched = rowLabel(HttpClientKind.NETTY) + ", called from " + dispatchThreads + " threads";
+            results.httpProducer.add(new SuiteResults.HttpResult(dispatched, measure(meter, endpoint, size, runs, warmup,
+                    () -> ProducerContender.onDispatchedAsyncClient(endpoint, HttpClientKind.NETTY, dispatchThreads,
+                            COMPARISON_PRODUCER_THREADS, payloads, new RequestCounter(), producerConfig),
+                    "producer on " + dispatched)));
+        }
+    }
+
+    static String rowLabel(HttpClientKind kind) {
+        return kind.label() + (kind.isAsync() ? " (async)" : " (sync)");
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    private void halfRate(ResourceMeter meter, Map<String, Endpoint> endpoints, SuiteResults results) {
+        for (Endpoint endpoint : endpoints.values()) {
+            for (int size : options.sizes) {
+                double saturation = results.main.stream()
+                        .filter(r -> r.endpoint().equals(endpoint.name()) && r.recordSize() == size
+                                && r.key().startsWith("producer-") && r.measured())
+                        .mapToDouble(ScenarioResult::recordsPerSecond).max().orElse(0);
+                if (saturation <= 0) {
+                    continue;
+                }
+                long rate = Math.max(1, Math.round(saturation / 2));
+                Payloads payloads = Payloads.of(size, size);
+                ScenarioResult result = measure(meter, endpoint, size, options.runs, options.warmupRunTime,
+                        () -> ProducerContender.onAsyncClient(endpoint, HttpClientKind.NETTY,
+                                COMPARISON_PRODUCER_THREADS, rate, payloads, new RequestCounter(), producerConfig),
+                        "producer at half rate");
+                results.halfRate.add(new SuiteResults.HalfRate(result, saturation, rate));
+            }
+        }
+    }
+
+    interface ContenderFactory {
+        Contender create();
+    }
+
+    /** Builds a contender, warms it up, measures it; a contender that cannot run is reported as such. */
+    ScenarioResult measure(ResourceMeter meter, Endpoint endpoint, int size, int runs, Duration warmup,
+                           ContenderFactory factory, String what) {
+        long began = System.nanoTime();
+        try {
+            return measureTimed(meter, endpoint, size, runs, warmup, factory, what);
+        } finally {
+            log.printf(Locale.ROOT, "%-15s %6d B  %s: %.1f s%n", endpoint.name(), size, what,
+                    (System.nanoTime() - began) / 1e9);
+        }
+    }
+
+    private ScenarioResult measureTimed(ResourceMeter meter, Endpoint endpoint, int size, int runs, Duration warmup,
+                                        ContenderFactory factory, String what) {
+        RequestCounter counter;
+        Contender contender;
+        try {
+            contender = factory.create();
+        } catch (RuntimeException | LinkageError e) {
+            log.printf(Locale.ROOT, "%-15s %6d B  %-40s cannot run: %s%n", endpoint.name(), size, what, e);
+            return ScenarioResult.unavailable(endpoint.name(), size, what, what, rootMessage(e));
+        }
+        List<RunMeasurement> measured = new ArrayList<>();
+        try (contender) {
+            counter = contender.counter();
+            if (!warmup.isZero()) {
+                contender.drive(warmup, new LatencyRecorder());
+            }
+            LatencyRecorder latency = new LatencyRecorder();
+            for (int run = 0; run < runs; run++) {
+                System.gc();
+                latency.reset();
+                RequestCounter.Snapshot before = counter.snapshot();
+                meter.start();
+                Contender.Outcome outcome = contender.drive(options.runTime, latency);
+                ResourceMeter.Usage usage = meter.stop();
+                RequestCounter.Snapshot requests = counter.snapshot().minus(before);
+                RequestCounter.Snapshot saturated =
+                        outcome.whileFeeding() == null ? requests : outcome.whileFeeding().minus(before);
+                RunMeasurement m = RunMeasurement.of(size, outcome, requests, saturated, usage,
+                        latency.takeInterval());
+                measured.add(m);
+                log.printf(Locale.ROOT, "%-15s %6d B  %-60s %,12.0f rec/s  %6.1f%% full  %7.2f us/rec  %7.0f B/rec"
+                                + "  p99 %7.1f ms%n",
+                        endpoint.name(), size, contender.description(), m.recordsPerSecond(), m.fullRequestsPercent(),
+                        m.cpuMicrosPerRecord(), m.allocatedBytesPerRecord(), m.p99Micros() / 1000.0);
+            }
+            return new ScenarioResult(endpoint.name(), size, contender.key(), contender.description(), measured, null);
+        } catch (Exception | LinkageError e) {
+            log.printf(Locale.ROOT, "%-15s %6d B  %-40s failed: %s%n", endpoint.name(), size, what, e);
+            return ScenarioResult.unavailable(endpoint.name(), size, what, what, rootMessage(e));
+        }
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? "" : root.getMessage();
+        int newline = message.indexOf('\n');
+        if (newline >= 0) {
+            message = message.substring(0, newline);
+        }
+        return root.getClass().getSimpleName() + (message.isEmpty() ? "" : ": " + message);
+    }
+}
