@@ -50,15 +50,18 @@ import software.amazon.awssdk.services.firehose.FirehoseAsyncClientBuilder;
 @Command(name = "web-traffic-example", mixinStandardHelpOptions = true, sortOptions = false,
         usageHelpAutoWidth = true,
         description = {
-            "Sends mock web traffic (JSON lines of ip_address, timestamp, alert_level) to Amazon Data Firehose",
-            "through one FirehoseProducer, then prints a summary, the stream's CloudWatch metrics reconciled",
-            "with the client's meters, and the delivered objects.",
+            "Sends mock web traffic (JSON lines of ip_address, timestamp, alert_level)",
+            "to Amazon Data Firehose through one FirehoseProducer, then prints a summary,",
+            "the stream's CloudWatch metrics reconciled with the client's meters, and",
+            "the delivered objects.",
             "",
-            "Without --stream it runs against an embedded firehose-local endpoint (no AWS account needed)."},
+            "Without --stream it runs against an embedded firehose-local endpoint",
+            "(no AWS account needed).",
+            ""},
         footer = {"", "Examples:",
-            "  web-traffic-example                                   # embedded endpoint, 2,550 records",
-            "  web-traffic-example --records 1000000 --quota 0       # a million records, no quota",
-            "  web-traffic-example --stream my-stream --region us-east-1   # a real stream"})
+            "  web-traffic-example                              # embedded, 2,550 records",
+            "  web-traffic-example --records 1000000 --quota 0  # a million, no quota",
+            "  web-traffic-example --stream my-stream --region us-east-1   # real stream"})
 public final class WebTrafficExample implements Callable<Integer> {
 
     static final String EMBEDDED_STREAM = "web-traffic";
@@ -180,8 +183,8 @@ public final class WebTrafficExample implements Callable<Integer> {
         try (FirehoseLocal local = FirehoseLocal.builder().port(0).seed(seed).dataDirectory(directory).build().start()) {
             local.createDeliveryStream(EMBEDDED_STREAM);
             local.setFaults(EMBEDDED_STREAM, Faults.builder()
-                    .entryInternalFailureRate(failureRate * 0.75)
-                    .entryServiceUnavailableRate(failureRate * 0.25)
+                    // Partial failures at random; "Slow down." comes from the quota, as it does in AWS.
+                    .entryInternalFailureRate(failureRate)
                     .latency(Duration.ofMillis(5))
                     .build());
             local.setQuota(EMBEDDED_STREAM, quota > 0
