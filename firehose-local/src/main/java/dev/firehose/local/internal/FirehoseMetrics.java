@@ -29,14 +29,7 @@ final class FirehoseMetrics {
      */
     void put(String stream, Instant at, boolean batch, int records, long bytes, int incoming, long inBytes,
              int throttled, double latencyMillis) {
-        Map<String, String> dims = Map.of(DIMENSION, stream);
-        String api = batch ? "PutRecordBatch." : "PutRecord.";
-        store.record(NAMESPACE, api + "Requests", dims, at, 1, "Count");
-        store.record(NAMESPACE, api + "Bytes", dims, at, bytes, "Bytes");
-        if (batch) {
-            store.record(NAMESPACE, "PutRecordBatch.Records", dims, at, records, "Count");
-        }
-        store.record(NAMESPACE, api + "Latency", dims, at, latencyMillis, "Milliseconds");
+        Map<String, String> dims = call(stream, at, batch, records, bytes, latencyMillis);
         store.record(NAMESPACE, "IncomingPutRequests", dims, at, 1, "Count");
         store.record(NAMESPACE, "IncomingRecords", dims, at, incoming, "Count");
         store.record(NAMESPACE, "IncomingBytes", dims, at, inBytes, "Bytes");
@@ -45,6 +38,13 @@ final class FirehoseMetrics {
 
     /** One Put call refused whole by the request quota (or a PutRecord by the record quota). */
     void throttledRequest(String stream, Instant at, boolean batch, int records, long bytes, double latencyMillis) {
+        Map<String, String> dims = call(stream, at, batch, records, bytes, latencyMillis);
+        store.record(NAMESPACE, "ThrottledRecords", dims, at, records, "Count");
+    }
+
+    /** Records the PutRecord.* or PutRecordBatch.* metrics of one call; returns the stream's dimensions. */
+    private Map<String, String> call(String stream, Instant at, boolean batch, int records, long bytes,
+                                     double latencyMillis) {
         Map<String, String> dims = Map.of(DIMENSION, stream);
         String api = batch ? "PutRecordBatch." : "PutRecord.";
         store.record(NAMESPACE, api + "Requests", dims, at, 1, "Count");
@@ -53,7 +53,7 @@ final class FirehoseMetrics {
             store.record(NAMESPACE, "PutRecordBatch.Records", dims, at, records, "Count");
         }
         store.record(NAMESPACE, api + "Latency", dims, at, latencyMillis, "Milliseconds");
-        store.record(NAMESPACE, "ThrottledRecords", dims, at, records, "Count");
+        return dims;
     }
 
     /** One object delivered to the local S3 directory. */
