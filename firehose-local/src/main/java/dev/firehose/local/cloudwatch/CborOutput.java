@@ -1,6 +1,7 @@
 package dev.firehose.local.cloudwatch;
 
-import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.dataformat.cbor.CBORGenerator;
 
 import java.io.ByteArrayOutputStream;
@@ -10,17 +11,17 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * Writes one RPC v2 CBOR response body. A thin layer over Jackson's {@link CBORGenerator} that adds
- * what the protocol needs: timestamps as CBOR tag 1 over epoch seconds (a double, so milliseconds
- * survive), doubles as 64-bit floats, and lists of dimensions as {@code [{Name, Value}]}. Not
- * thread-safe: one instance per response.
+ * Writes one response body: RPC v2 CBOR, or JSON 1.0 when given a JSON factory. A thin layer over a
+ * Jackson generator that adds what the protocols need: timestamps as epoch seconds (a double, so
+ * milliseconds survive; in CBOR under tag 1), doubles as 64-bit floats, and lists of dimensions as
+ * {@code [{Name, Value}]}. Not thread-safe: one instance per response.
  */
 final class CborOutput {
 
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-    private final CBORGenerator generator;
+    private final JsonGenerator generator;
 
-    CborOutput(CBORFactory factory) {
+    CborOutput(JsonFactory factory) {
         try {
             generator = factory.createGenerator(bytes);
         } catch (IOException e) {
@@ -94,7 +95,9 @@ final class CborOutput {
     }
 
     private void writeTimestamp(Instant value) throws IOException {
-        generator.writeTag(1);
+        if (generator instanceof CBORGenerator cbor) {
+            cbor.writeTag(1);
+        }
         generator.writeNumber(value.toEpochMilli() / 1000.0);
     }
 

@@ -1,5 +1,6 @@
 package dev.firehose.local.cloudwatch;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
@@ -18,17 +19,22 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * The CloudWatch side of firehose-local: answers the Smithy RPC v2 CBOR protocol that the AWS SDK
- * for Java v2 CloudWatch client speaks, over the metrics in a {@link MetricStore}.
+ * for Java v2 CloudWatch client speaks, and the AWS JSON 1.0 protocol that the AWS CLI and other
+ * SDKs speak, over the metrics in a {@link MetricStore}.
  *
- * <p>Requests are {@code POST /service/GraniteServiceVersion20100801/operation/<Operation>} with a
- * CBOR body ({@code Content-Encoding: gzip} accepted, which the SDK uses for large PutMetricData
- * requests). Served operations: {@link #OPERATIONS}. Successful answers are status 200 with
- * {@code Content-Type: application/cbor} and {@code smithy-protocol: rpc-v2-cbor}; PutMetricData,
- * which has no output, answers with an empty body. Errors are a CBOR map
- * {@code {__type: <absolute shape id>, message}} with status 400 (500 for this endpoint's own
- * faults) and, because CloudWatch is query-compatible, the {@code x-amzn-query-error} header
- * ({@code InvalidParameterValue;Sender}) from which the SDK takes the error code. Any other
- * operation answers {@code InvalidAction} (400).
+ * <p>RPC v2 CBOR requests are {@code POST /service/GraniteServiceVersion20100801/operation/<Operation>}
+ * with a CBOR body ({@code Content-Encoding: gzip} accepted, which the SDK uses for large
+ * PutMetricData requests); answers carry {@code Content-Type: application/cbor} and
+ * {@code smithy-protocol: rpc-v2-cbor}. JSON 1.0 requests are {@code POST /} with
+ * {@code X-Amz-Target: GraniteServiceVersion20100801.<Operation>} and a JSON body; answers carry
+ * {@code Content-Type: application/x-amz-json-1.0}. The two differ only in encoding: timestamps are
+ * epoch seconds in both (under CBOR tag 1 in CBOR).
+ *
+ * <p>Served operations: {@link #OPERATIONS}. Successful answers are status 200; PutMetricData, which
+ * has no output, answers with an empty body. Errors are a map {@code {__type: <absolute shape id>,
+ * message}} with status 400 (500 for this endpoint's own faults) and, because CloudWatch is
+ * query-compatible, the {@code x-amzn-query-error} header ({@code InvalidParameterValue;Sender})
+ * from which the SDKs take the error code. Any other operation answers {@code InvalidAction} (400).
  *
  * <p>Thread-safe and stateless apart from the store: one instance serves every request thread.
  * The HTTP server that calls {@link #handle} is the caller's; this class never touches sockets.
@@ -37,6 +43,9 @@ public final class CloudWatchService {
 
     /** Path prefix of every CloudWatch RPC v2 CBOR call. */
     public static final String PATH_PREFIX = "/service/GraniteServiceVersion20100801/operation/";
+
+    /** {@code X-Amz-Target} prefix of every CloudWatch JSON 1.0 call. */
+    public static final String JSON_TARGET_PREFIX = "GraniteServiceVersion20100801.";
 
     /** The operations this endpoint serves. */
     public static final List<String> OPERATIONS = List.of("GetMetricData", "GetMetricStatistics", "ListMetrics",
@@ -47,10 +56,22 @@ public final class CloudWatchService {
 
     private static final Logger log = LoggerFactory.getLogger(CloudWatchService.class);
     private static final String PROTOCOL = "rpc-v2-cbor";
-    private static final String CBOR = "application/cbor";
+
+    /** The wire formats: the body's codec and content type. */
+    private enum Format {
+        CBOR(new ObjectMapper(new CBORFactory()), "application/cbor"),
+        JSON(new ObjectMapper(), "application/x-amz-json-1.0");
+
+        final ObjectMapper mapper;
+        final String contentType;
+
+        Format(ObjectMapper mapper, String contentType) {
+            this.mapper = mapper;
+            this.contentType = contentType;
+        }
+    }
 
     private final MetricStore store;
-    private final ObjectMapper mapper;
     private final GetMetricDataOperation getMetricData;
     private final GetMetricStatisticsOperation getMetricStatistics;
     private final ListMetricsOperation listMetrics;
@@ -58,21 +79,24 @@ public final class CloudWatchService {
 
     public CloudWatchService(MetricStore store) {
         this.store = store;
-        CBORFactory factory = new CBORFactory();
-        this.mapper = new ObjectMapper(factory);
-        this.getMetricData = new GetMetricDataOperation(store, factory);
-        this.getMetricStatistics = new GetMetricStatisticsOperation(store, factory);
-        this.listMetrics = new ListMetricsOperation(store, factory);
+        this.getMetricData = new GetMetricDataOperation(store);
+        this.getMetricStatistics = new GetMetricStatisticsOperation(store);
+        this.listMetrics = new ListMetricsOperation(store);
         this.putMetricData = new PutMetricDataOperation(store);
     }
 
-    /** Whether a request with this path is a CloudWatch call. */
+    /** Whether a request with this path is a CloudWatch RPC v2 CBOR call. */
     public static boolean handles(String path) {
         return path != null && path.startsWith(PATH_PREFIX);
     }
 
+    /** Whether a {@code POST /} with this {@code X-Amz-Target} is a CloudWatch JSON 1.0 call. */
+    public static boolean handlesTarget(String target) {
+        return target != null && target.startsWith(JSON_TARGET_PREFIX);
+    }
+
     /**
-     * Answers one CloudWatch request. Never throws: every failure becomes an error reply.
+     * Answers one RPC v2 CBOR request. Never throws: every failure becomes an error reply.
      *
      * @param path    the request path, starting with {@link #PATH_PREFIX}
      * @param headers request headers, names in lower case
@@ -89,25 +113,46 @@ public final class CloudWatchService {
                 throw CloudWatchError.invalidValue("The smithy-protocol header is '" + protocol + "'; this endpoint speaks "
                         + PROTOCOL + ".");
             }
+        } catch (CloudWatchError e) {
+            return error(e, Format.CBOR);
+        }
+        return dispatch(operation, headers, body, Format.CBOR);
+    }
+
+    /**
+     * Answers one AWS JSON 1.0 request. Never throws: every failure becomes an error reply.
+     *
+     * @param target  the {@code X-Amz-Target} header, starting with {@link #JSON_TARGET_PREFIX}
+     * @param headers request headers, names in lower case
+     * @param body    the request body (JSON, possibly gzip-encoded)
+     */
+    public HttpReply handleJson(String target, Map<String, String> headers, byte[] body) {
+        String operation = target == null ? "" : target.substring(Math.min(target.length(), JSON_TARGET_PREFIX.length()));
+        return dispatch(operation, headers, body, Format.JSON);
+    }
+
+    private HttpReply dispatch(String operation, Map<String, String> headers, byte[] body, Format format) {
+        try {
             if (!OPERATIONS.contains(operation)) {
                 throw CloudWatchError.invalidAction(operation);
             }
-            CborInput input = CborInput.root(parse(decode(headers, body)));
+            CborInput input = CborInput.root(parse(decode(headers, body), format));
+            JsonFactory factory = format.mapper.getFactory();
             return switch (operation) {
-                case "GetMetricData" -> ok(getMetricData.handle(input));
-                case "GetMetricStatistics" -> ok(getMetricStatistics.handle(input));
-                case "ListMetrics" -> ok(listMetrics.handle(input));
+                case "GetMetricData" -> ok(getMetricData.handle(input, factory), format);
+                case "GetMetricStatistics" -> ok(getMetricStatistics.handle(input, factory), format);
+                case "ListMetrics" -> ok(listMetrics.handle(input, factory), format);
                 case "PutMetricData" -> {
                     putMetricData.handle(input);
-                    yield empty();
+                    yield empty(format);
                 }
                 default -> throw CloudWatchError.invalidAction(operation);
             };
         } catch (CloudWatchError e) {
-            return error(e);
+            return error(e, format);
         } catch (RuntimeException e) {
             log.warn("CloudWatch {} failed inside firehose-local", operation, e);
-            return error(CloudWatchError.internal("firehose-local failed to answer " + operation + ": " + e));
+            return error(CloudWatchError.internal("firehose-local failed to answer " + operation + ": " + e), format);
         }
     }
 
@@ -153,39 +198,41 @@ public final class CloudWatchService {
         }
     }
 
-    private JsonNode parse(byte[] body) {
+    private static JsonNode parse(byte[] body, Format format) {
         if (body.length == 0) {
             return null;
         }
         try {
-            return mapper.readTree(body);
+            return format.mapper.readTree(body);
         } catch (IOException e) {
-            throw CloudWatchError.invalidValue("The request body is not valid CBOR: " + e.getMessage());
+            throw CloudWatchError.invalidValue("The request body is not valid " + format + ": " + e.getMessage());
         }
     }
 
-    private static HttpReply ok(byte[] body) {
-        Map<String, String> headers = baseHeaders();
-        headers.put("Content-Type", CBOR);
+    private static HttpReply ok(byte[] body, Format format) {
+        Map<String, String> headers = baseHeaders(format);
+        headers.put("Content-Type", format.contentType);
         return new HttpReply(200, headers, body);
     }
 
-    private static HttpReply empty() {
-        return new HttpReply(200, baseHeaders(), new byte[0]);
+    private static HttpReply empty(Format format) {
+        return new HttpReply(200, baseHeaders(format), new byte[0]);
     }
 
-    private HttpReply error(CloudWatchError e) {
-        Map<String, String> headers = baseHeaders();
-        headers.put("Content-Type", CBOR);
+    private static HttpReply error(CloudWatchError e, Format format) {
+        Map<String, String> headers = baseHeaders(format);
+        headers.put("Content-Type", format.contentType);
         headers.put("x-amzn-query-error", e.queryErrorHeader());
-        byte[] body = new CborOutput((CBORFactory) mapper.getFactory()).startMap()
+        byte[] body = new CborOutput(format.mapper.getFactory()).startMap()
                 .field("__type", e.shapeId()).field("message", e.getMessage()).endMap().toBytes();
         return new HttpReply(e.status(), headers, body);
     }
 
-    private static Map<String, String> baseHeaders() {
+    private static Map<String, String> baseHeaders(Format format) {
         Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("smithy-protocol", PROTOCOL);
+        if (format == Format.CBOR) {
+            headers.put("smithy-protocol", PROTOCOL);
+        }
         headers.put("x-amzn-RequestId", UUID.randomUUID().toString());
         return headers;
     }

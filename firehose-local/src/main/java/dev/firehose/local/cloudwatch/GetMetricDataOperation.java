@@ -1,6 +1,6 @@
 package dev.firehose.local.cloudwatch;
 
-import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
+import com.fasterxml.jackson.core.JsonFactory;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -30,14 +30,12 @@ final class GetMetricDataOperation {
     private static final Pattern ID = Pattern.compile("[a-z][a-zA-Z0-9_]*");
 
     private final MetricStore store;
-    private final CBORFactory cbor;
 
-    GetMetricDataOperation(MetricStore store, CBORFactory cbor) {
+    GetMetricDataOperation(MetricStore store) {
         this.store = store;
-        this.cbor = cbor;
     }
 
-    byte[] handle(CborInput input) {
+    byte[] handle(CborInput input, JsonFactory format) {
         Instant start = input.requiredTimestamp("StartTime");
         Instant end = input.requiredTimestamp("EndTime");
         GetMetricStatisticsOperation.checkWindow(start, end);
@@ -75,7 +73,7 @@ final class GetMetricDataOperation {
             parsed.add(query);
         }
 
-        CborOutput out = new CborOutput(cbor).startMap().startList("MetricDataResults");
+        CborOutput out = new CborOutput(format).startMap().startList("MetricDataResults");
         for (Query q : parsed) {
             if (!q.returnData) {
                 continue;

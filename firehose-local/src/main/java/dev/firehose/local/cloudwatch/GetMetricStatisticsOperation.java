@@ -1,6 +1,6 @@
 package dev.firehose.local.cloudwatch;
 
-import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
+import com.fasterxml.jackson.core.JsonFactory;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -25,14 +25,12 @@ final class GetMetricStatisticsOperation {
     static final Set<String> STATISTICS = Set.of("SampleCount", "Sum", "Average", "Minimum", "Maximum");
 
     private final MetricStore store;
-    private final CBORFactory cbor;
 
-    GetMetricStatisticsOperation(MetricStore store, CBORFactory cbor) {
+    GetMetricStatisticsOperation(MetricStore store) {
         this.store = store;
-        this.cbor = cbor;
     }
 
-    byte[] handle(CborInput input) {
+    byte[] handle(CborInput input, JsonFactory format) {
         String namespace = input.requiredText("Namespace");
         String metricName = input.requiredText("MetricName");
         Map<String, String> dimensions = input.dimensions("Dimensions", MAX_DIMENSIONS);
@@ -75,7 +73,7 @@ final class GetMetricStatisticsOperation {
 
         List<MetricDatapoint> points = store.datapoints(MetricKey.of(namespace, metricName, dimensions),
                 start, end, Duration.ofSeconds(period), unit);
-        CborOutput out = new CborOutput(cbor).startMap().field("Label", metricName).startList("Datapoints");
+        CborOutput out = new CborOutput(format).startMap().field("Label", metricName).startList("Datapoints");
         for (MetricDatapoint p : points) {
             out.startMap().field("Timestamp", p.timestamp());
             for (String s : wanted) {

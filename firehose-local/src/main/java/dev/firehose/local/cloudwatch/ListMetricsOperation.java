@@ -1,6 +1,6 @@
 package dev.firehose.local.cloudwatch;
 
-import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
+import com.fasterxml.jackson.core.JsonFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -25,14 +25,12 @@ final class ListMetricsOperation {
     private static final String TOKEN_PREFIX = "firehose-local:list-metrics:";
 
     private final MetricStore store;
-    private final CBORFactory cbor;
 
-    ListMetricsOperation(MetricStore store, CBORFactory cbor) {
+    ListMetricsOperation(MetricStore store) {
         this.store = store;
-        this.cbor = cbor;
     }
 
-    byte[] handle(CborInput input) {
+    byte[] handle(CborInput input, JsonFactory format) {
         String namespace = input.text("Namespace");
         String metricName = input.text("MetricName");
         List<CborInput> filterInputs = input.objects("Dimensions");
@@ -68,7 +66,7 @@ final class ListMetricsOperation {
             throw CloudWatchError.invalidNextToken(encodeToken(offset));
         }
         int to = Math.min(matching.size(), offset + PAGE_SIZE);
-        CborOutput out = new CborOutput(cbor).startMap().startList("Metrics");
+        CborOutput out = new CborOutput(format).startMap().startList("Metrics");
         for (MetricKey k : matching.subList(offset, to)) {
             out.startMap().field("Namespace", k.namespace()).field("MetricName", k.metricName())
                     .dimensions("Dimensions", k.dimensions()).endMap();

@@ -140,6 +140,9 @@ public final class HttpEndpoint implements AutoCloseable {
                     reply = cloudWatch(req, uri, copy(body, offset, length));
                 } else if (uri.startsWith(AdminApi.PATH_PREFIX)) {
                     reply = admin.handle(req.method().name(), uri, copy(body, offset, length));
+                } else if (req.method() == HttpMethod.POST && (uri.equals("/") || uri.startsWith("/?"))
+                        && CloudWatchService.handlesTarget(req.headers().get("X-Amz-Target"))) {
+                    reply = cloudWatchJson(req, copy(body, offset, length));
                 } else if (req.method() == HttpMethod.POST && (uri.equals("/") || uri.startsWith("/?"))) {
                     reply = firehose.handle(req.headers().get("X-Amz-Target"), req.headers().get(HttpHeaderNames.AUTHORIZATION),
                             uri.contains("X-Amz-Signature="), body, offset, length);
@@ -160,10 +163,21 @@ public final class HttpEndpoint implements AutoCloseable {
         }
 
         private Reply cloudWatch(FullHttpRequest req, String uri, byte[] body) {
+            int q = uri.indexOf('?');
+            return reply(cloudWatch.handle(q < 0 ? uri : uri.substring(0, q), lowerCaseHeaders(req), body));
+        }
+
+        private Reply cloudWatchJson(FullHttpRequest req, byte[] body) {
+            return reply(cloudWatch.handleJson(req.headers().get("X-Amz-Target"), lowerCaseHeaders(req), body));
+        }
+
+        private static Map<String, String> lowerCaseHeaders(FullHttpRequest req) {
             Map<String, String> headers = new HashMap<>();
             req.headers().forEach(h -> headers.put(h.getKey().toLowerCase(java.util.Locale.ROOT), h.getValue()));
-            int q = uri.indexOf('?');
-            HttpReply r = cloudWatch.handle(q < 0 ? uri : uri.substring(0, q), headers, body);
+            return headers;
+        }
+
+        private static Reply reply(HttpReply r) {
             return new Reply(r.status(), r.headers(), r.body(), r.body().length, false, 0);
         }
 
