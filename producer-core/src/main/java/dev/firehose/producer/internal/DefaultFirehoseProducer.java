@@ -30,14 +30,16 @@ import software.amazon.awssdk.services.firehose.model.Record;
  *
  * <p>Threads: {@code put}, {@code flush}, {@code stats} and the listener methods may be called
  * from any thread at once. The put path takes no lock: it reserves buffer room with atomic
- * counters (waiting only when the buffer is full), registers the record as pending and appends
- * it to a concurrent per-stream queue.
+ * counters (waiting only when the buffer is full), counts the record in the current flush epoch
+ * and appends it to a concurrent per-stream queue. The producer runs one sender thread and a small
+ * pool of request threads ({@link RequestThreads}) that call the client and settle records.
  */
 public final class DefaultFirehoseProducer implements FirehoseProducer {
 
     private static final Logger log = LoggerFactory.getLogger(DefaultFirehoseProducer.class);
     private static final AtomicLong IDS = new AtomicLong();
     private static final Duration FORCED_CLOSE_GRACE = Duration.ofSeconds(5);
+    private static final String NAME_PREFIX = "firehose-producer-";
 
     private final String defaultStream;
     private final FirehoseAsyncClient client;
@@ -49,12 +51,14 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
     private final StatsRecorder stats = new StatsRecorder();
     private final Listeners listeners = new Listeners(stats);
     private final Settler settler;
+    private final FlushTracker flushTracker = new FlushTracker();
     private final RecordAccumulator accumulator;
+    private final RequestThreads requestThreads;
     private final Sender sender;
     private final Thread senderThread;
     private final AtomicInteger appendsInProgress = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final String name = "firehose-producer-" + IDS.incrementAndGet();
+    private final String name;
 
     /**
      * Builds and starts a producer; used by {@link FirehoseProducer.Builder}.
@@ -70,14 +74,33 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
                 // The producer makes and counts every attempt; the SDK must not retry underneath it.
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
                 .build() : client;
-        DefaultFirehoseProducer producer = new DefaultFirehoseProducer(defaultStream, c, owns, config, Ticker.system());
+        DefaultFirehoseProducer producer = new DefaultFirehoseProducer(defaultStream, c, owns, config, Ticker.system(),
+                RequestThreads.pool(NAME_PREFIX + IDS.incrementAndGet(), requestThreads(config)));
         producer.start();
         return producer;
     }
 
-    /** Creates a producer without starting its sender thread (tests drive {@link #sender()} by hand). */
+    /**
+     * One request thread per core, and no more than the requests one stream may have in flight:
+     * the asynchronous client only marshals and signs on them, and then returns.
+     */
+    static int requestThreads(ProducerConfig config) {
+        return Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(),
+                config.maxInFlightRequestsPerStream()));
+    }
+
+    /**
+     * Creates a producer without starting its sender thread, whose requests are sent on the thread
+     * that runs the sender (tests and benchmarks drive {@link #sender()} by hand).
+     */
     DefaultFirehoseProducer(String defaultStream, FirehoseAsyncClient client, boolean ownsClient, ProducerConfig config,
             Ticker ticker) {
+        this(defaultStream, client, ownsClient, config, ticker, RequestThreads.direct());
+    }
+
+    private DefaultFirehoseProducer(String defaultStream, FirehoseAsyncClient client, boolean ownsClient,
+            ProducerConfig config, Ticker ticker, RequestThreads requestThreads) {
+        this.name = requestThreads.name() != null ? requestThreads.name() : NAME_PREFIX + IDS.incrementAndGet();
         this.defaultStream = defaultStream == null ? null : checkStreamName(defaultStream);
         this.client = Objects.requireNonNull(client, "client");
         this.ownsClient = ownsClient;
@@ -91,7 +114,8 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
                 config.lingerTime().toNanos(), now -> new RateController(config.maxInFlightRequestsPerStream(),
                         config.adaptiveThrottling(), config.recordsPerSecondLimit(), config.bytesPerSecondLimit(),
                         config.requestsPerSecondLimit(), now));
-        this.sender = new Sender(accumulator, client, new RetryPolicy(config.maxAttempts(), config.retryInterval(),
+        this.requestThreads = requestThreads;
+        this.sender = new Sender(accumulator, client, requestThreads, new RetryPolicy(config.maxAttempts(), config.retryInterval(),
                 config.deliveryTimeout()), settler, stats, listeners, ticker, config.requestTimeout(),
                 appendsInProgress, this::onSenderTerminated);
         this.senderThread = new Thread(sender, name + "-sender");
@@ -194,15 +218,15 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
     }
 
     private CompletableFuture<PutResult> admit(String stream, int size, SdkBytes data) {
-        // A put from a future's callback runs on the sender thread, the only thread that frees room:
-        // it must not wait for room, or it would wait for itself.
+        // A put from a future's callback runs on a producer thread, one of those that free room: it
+        // must not wait for room, or it could wait for itself.
         budget.acquire(size, blockedNanos -> {
             stats.putBlocked();
             if (!listeners.isEmpty()) {
                 Duration blocked = Duration.ofNanos(blockedNanos);
                 listeners.fire("putBlocked", l -> l.onPutBlocked(stream, blocked));
             }
-        }, !sender.isSenderThread());
+        }, !isProducerThread());
         boolean wake;
         ProducerEntry entry;
         appendsInProgress.incrementAndGet();
@@ -213,9 +237,8 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
             }
             long now = ticker.read();
             entry = new ProducerEntry(stream, Record.builder().data(data).build(), size, now,
-                    now + deliveryTimeoutNanos);
+                    now + deliveryTimeoutNanos, flushTracker.enter());
             stats.recordAccepted(stream, size);
-            settler.accepted(entry);
             wake = accumulator.append(entry);
         } finally {
             appendsInProgress.decrementAndGet();
@@ -231,17 +254,22 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
 
     @Override
     public CompletableFuture<Void> flush() {
-        List<CompletableFuture<PutResult>> futures = settler.pending().stream().map(e -> e.future).toList();
-        if (futures.isEmpty()) {
+        CompletableFuture<Void> settled = flushTracker.flush();
+        if (settled.isDone()) {
             return CompletableFuture.completedFuture(null);
         }
         accumulator.beginFlush();
         sender.wakeup();
-        return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
-                .handle((v, t) -> {
-                    accumulator.endFlush();
-                    return null;
-                });
+        // A future of its own: the caller may complete or cancel it without touching other flushes.
+        return settled.handle((v, t) -> {
+            accumulator.endFlush();
+            return null;
+        });
+    }
+
+    /** @return true on the sender thread or a request thread, which settle records */
+    private boolean isProducerThread() {
+        return sender.isSenderThread() || requestThreads.isRequestThread();
     }
 
     @Override
@@ -281,10 +309,10 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
             budget.close();
             sender.initiateClose();
         }
-        if (sender.isSenderThread()) {
-            // Called from a future's callback on the sender thread: it cannot wait for itself.
-            log.atWarn().addKeyValue("producer", name)
-                    .log("close called on the sender thread; failing pending records without waiting");
+        if (isProducerThread()) {
+            // Called from a future's callback on a producer thread: it cannot wait for itself.
+            log.atWarn().addKeyValue("producer", name).addKeyValue("thread", Thread.currentThread().getName())
+                    .log("close called on a producer thread; failing pending records without waiting");
             sender.forceClose(Duration.ZERO);
             return;
         }
@@ -311,7 +339,16 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
         }
     }
 
+    /** Runs on the sender thread as it exits: nothing is in flight any more. */
     private void onSenderTerminated() {
+        try {
+            if (!requestThreads.shutdown(FORCED_CLOSE_GRACE)) {
+                log.atError().addKeyValue("producer", name).addKeyValue("graceMs", FORCED_CLOSE_GRACE.toMillis())
+                        .log("request threads did not stop; is a future callback blocking one?");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (ownsClient) {
             try {
                 client.close();

@@ -68,6 +68,18 @@ final class StatsRecorder {
         }
     }
 
+    /** {@code records} acknowledged records of one response, {@code bytes} in all. */
+    void recordsAcknowledged(String stream, int records, long bytes, int mayBeDuplicated) {
+        Counters c = stream(stream);
+        c.bufferedRecords.add(-records);
+        c.bufferedBytes.add(-bytes);
+        c.recordsAcknowledged.add(records);
+        c.bytesAcknowledged.add(bytes);
+        if (mayBeDuplicated > 0) {
+            c.recordsMayBeDuplicated.add(mayBeDuplicated);
+        }
+    }
+
     void requestCompleted(String stream, int records, long bytes, boolean failed, int throttled) {
         Counters c = stream(stream);
         c.requests.increment();
