@@ -98,7 +98,7 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
         this(defaultStream, client, ownsClient, config, ticker, RequestThreads.direct());
     }
 
-    private DefaultFirehoseProducer(String defaultStream, FirehoseAsyncClient client, boolean ownsClient,
+    DefaultFirehoseProducer(String defaultStream, FirehoseAsyncClient client, boolean ownsClient,
             ProducerConfig config, Ticker ticker, RequestThreads requestThreads) {
         this.name = requestThreads.name() != null ? requestThreads.name() : NAME_PREFIX + IDS.incrementAndGet();
         this.defaultStream = defaultStream == null ? null : checkStreamName(defaultStream);
