@@ -203,6 +203,7 @@ final class Sender implements Runnable {
                 .build();
         InFlightRequest inFlightRequest = new InFlightRequest(batch, request, now);
         inFlight.add(inFlightRequest);
+        stats.requestSent(batch.stream());
         log.atDebug().addKeyValue("stream", batch.stream()).addKeyValue("records", records.size())
                 .addKeyValue("bytes", batch.bytes()).addKeyValue("timeoutMs", timeout.toMillis()).log("batch sent");
         requests.send(inFlightRequest);
@@ -320,7 +321,9 @@ final class Sender implements Runnable {
         int[] failed = {0};
         for (InFlightRequest r : inFlight) {
             // Claimed here, a response that arrives later is ignored.
-            r.claim();
+            if (r.claim()) {
+                stats.requestAbandoned(r.batch.stream());
+            }
             r.cancel();
             for (ProducerEntry e : r.batch.entries()) {
                 failed[0] += failClosed(e);
