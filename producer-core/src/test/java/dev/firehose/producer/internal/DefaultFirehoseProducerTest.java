@@ -38,6 +38,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.firehose.FirehoseClient;
+import software.amazon.awssdk.services.firehose.model.PutRecordBatchRequest;
 import software.amazon.awssdk.services.firehose.model.PutRecordBatchResponse;
 
 /** The facade with its real sender thread, against a scripted client. */
@@ -431,6 +433,69 @@ class DefaultFirehoseProducerTest {
 
         assertThat(closed).succeedsWithin(Duration.ofSeconds(10));
         assertThat(failure(stuck)).isInstanceOf(ProducerClosedException.class);
+    }
+
+    /** A synchronous client that answers once {@code together} calls are inside it at once, or fails when closed. */
+    private static final class BlockingSyncClient implements FirehoseClient {
+        final CountDownLatch together;
+        final CountDownLatch closed = new CountDownLatch(1);
+        final Set<String> callers = ConcurrentHashMap.newKeySet();
+
+        BlockingSyncClient(int together) {
+            this.together = new CountDownLatch(together);
+        }
+
+        @Override
+        public PutRecordBatchResponse putRecordBatch(PutRecordBatchRequest request) {
+            callers.add(Thread.currentThread().getName());
+            together.countDown();
+            try {
+                while (!together.await(10, TimeUnit.MILLISECONDS)) {
+                    if (closed.getCount() == 0) {
+                        throw SdkClientException.create("connection pool shut down");
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw SdkClientException.create("interrupted", e);
+            }
+            return FakeFirehoseClient.acceptAll(request).join();
+        }
+
+        @Override
+        public String serviceName() {
+            return SERVICE_NAME;
+        }
+
+        @Override
+        public void close() {
+            closed.countDown();
+        }
+    }
+
+    @Test
+    void aSynchronousClientIsCalledFromOneRequestThreadPerRequestInFlight() {
+        BlockingSyncClient sync = new BlockingSyncClient(3);
+        producer = DefaultFirehoseProducer.createOnSyncClient("s", sync, true, fast().maxBatchRecords(1).build());
+        List<CompletableFuture<PutResult>> fs = List.of(producer.put("a"), producer.put("b"), producer.put("c"));
+
+        assertThat(fs).allSatisfy(f -> assertThat(f.join().attempts()).isEqualTo(1));
+        assertThat(sync.callers).hasSize(3).allMatch(name -> name.matches("firehose-producer-\\d+-request-\\d+"));
+        producer.close();
+        assertThat(sync.closed.getCount()).isZero();
+    }
+
+    @Test
+    void aForcedCloseStopsACallStillOnTheWireByClosingTheClientItBuilt() {
+        BlockingSyncClient sync = new BlockingSyncClient(2);
+        producer = DefaultFirehoseProducer.createOnSyncClient("s", sync, true, fast().build());
+        CompletableFuture<PutResult> f = producer.put("never answered");
+
+        producer.close(Duration.ofMillis(100));
+
+        assertThat(failure(f)).isInstanceOf(ProducerClosedException.class);
+        assertThat(sync.closed.getCount()).isZero();
+        assertThat(producer.stats().total().bufferedRecords()).isZero();
     }
 
     @Test
