@@ -298,10 +298,21 @@ final class RecordAccumulator {
             bytes += e.size;
         }
         q.retryRecords = q.retries.size();
+        int freshRecords = 0;
+        long freshBytes = 0;
         while (entries.size() < maxBatchRecords && (e = q.fresh.peek()) != null && bytes + e.size <= maxBatchBytes) {
-            removeFresh(q);
+            q.fresh.poll();
             entries.add(e);
             bytes += e.size;
+            freshRecords++;
+            freshBytes += e.size;
+        }
+        // Once per batch rather than per record: putting threads update the same counters. Until
+        // then they overstate the queue, which at worst spares a put a wake-up of the sender, and
+        // the sender is awake.
+        if (freshRecords > 0) {
+            q.freshRecords.addAndGet(-freshRecords);
+            q.freshBytes.addAndGet(-freshBytes);
         }
         return entries.isEmpty() ? null : new Batch(q.stream, entries, bytes);
     }
