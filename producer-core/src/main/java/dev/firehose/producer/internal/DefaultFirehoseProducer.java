@@ -11,7 +11,6 @@ import dev.firehose.producer.StreamStats;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -75,7 +74,7 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
             return createOnSyncClient(defaultStream, defaultClient(), true, config);
         }
         DefaultFirehoseProducer producer = new DefaultFirehoseProducer(defaultStream, client, false, config,
-                Ticker.system(), RequestThreads.pool(NAME_PREFIX + IDS.incrementAndGet(), requestThreads(config)));
+                Ticker.system(), RequestThreads.pool(NAME_PREFIX + IDS.incrementAndGet(), requestThreadCount(config)));
         producer.start();
         return producer;
     }
@@ -126,7 +125,7 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
      * One request thread per core, and no more than the requests one stream may have in flight:
      * the asynchronous client only marshals and signs on them, and then returns.
      */
-    static int requestThreads(ProducerConfig config) {
+    static int requestThreadCount(ProducerConfig config) {
         return Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(),
                 config.maxInFlightRequestsPerStream()));
     }
@@ -157,9 +156,9 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
                         config.adaptiveThrottling(), config.recordsPerSecondLimit(), config.bytesPerSecondLimit(),
                         config.requestsPerSecondLimit(), now));
         this.requestThreads = requestThreads;
-        this.sender = new Sender(accumulator, client, requestThreads, new RetryPolicy(config.maxAttempts(), config.retryInterval(),
-                config.deliveryTimeout()), settler, stats, listeners, ticker, config.requestTimeout(),
-                appendsInProgress, this::onSenderTerminated);
+        this.sender = new Sender(accumulator, client, requestThreads, new RetryPolicy(config.maxAttempts(),
+                config.retryInterval(), config.deliveryTimeout()), settler, stats, listeners, ticker,
+                config.requestTimeout(), appendsInProgress, this::onSenderTerminated);
         this.senderThread = new Thread(sender, name + "-sender");
         this.senderThread.setDaemon(true);
     }
