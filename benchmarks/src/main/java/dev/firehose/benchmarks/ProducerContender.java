@@ -3,6 +3,7 @@ package dev.firehose.benchmarks;
 import dev.firehose.producer.FirehoseProducer;
 import dev.firehose.producer.ProducerConfig;
 import dev.firehose.producer.PutResult;
+import dev.firehose.producer.internal.DefaultFirehoseProducer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +45,12 @@ final class ProducerContender implements Contender {
     private ProducerContender(String key, AutoCloseable client, FirehoseAsyncClient asyncClient, String clientLabel,
                               String stream, ProducerConfig config, Payloads payloads, int threads,
                               long recordsPerSecond, RequestCounter counter) {
+        this(key, client, FirehoseProducer.builder().deliveryStreamName(stream).client(asyncClient).config(config)
+                .build(), clientLabel, payloads, threads, recordsPerSecond, counter);
+    }
+
+    private ProducerContender(String key, AutoCloseable client, FirehoseProducer producer, String clientLabel,
+                              Payloads payloads, int threads, long recordsPerSecond, RequestCounter counter) {
         this.key = key;
         this.counter = counter;
         this.client = client;
@@ -51,11 +58,7 @@ final class ProducerContender implements Contender {
         this.payloads = payloads;
         this.threads = threads;
         this.recordsPerSecond = recordsPerSecond;
-        this.producer = FirehoseProducer.builder()
-                .deliveryStreamName(stream)
-                .client(asyncClient)
-                .config(config)
-                .build();
+        this.producer = producer;
     }
 
     /** A producer on an asynchronous SDK client over the given HTTP client. */
@@ -88,21 +91,19 @@ final class ProducerContender implements Contender {
     }
 
     /**
-     * A producer on a synchronous SDK client over the given HTTP client, made asynchronous with one
-     * thread per request in flight.
+     * A producer on a synchronous SDK client over the given HTTP client, which the producer calls
+     * from its own request threads, one per request in flight (as it does with the client it builds
+     * when given none).
      */
     static ProducerContender onSyncClient(Endpoint endpoint, HttpClientKind http, int threads, long recordsPerSecond,
                                           Payloads payloads, RequestCounter counter, ProducerConfig config) {
         int inFlight = config.maxInFlightRequestsPerStream();
         ClientHandle<FirehoseClient> handle = endpoint.syncClient(http, inFlight, counter);
-        SyncBackedAsyncClient async = new SyncBackedAsyncClient(handle.client(), inFlight);
-        AutoCloseable both = () -> {
-            async.close();
-            handle.close();
-        };
-        return new ProducerContender(key(threads, recordsPerSecond), both, async,
-                "SDK sync (" + handle.httpLabel() + ") on " + inFlight + " threads", endpoint.streamName(), config,
-                payloads, threads, recordsPerSecond, counter);
+        FirehoseProducer producer = DefaultFirehoseProducer.createOnSyncClient(endpoint.streamName(), handle.client(),
+                false, config);
+        return new ProducerContender(key(threads, recordsPerSecond), handle, producer,
+                "SDK sync (" + handle.httpLabel() + ") on its request threads", payloads, threads, recordsPerSecond,
+                counter);
     }
 
     private static String key(int threads, long recordsPerSecond) {

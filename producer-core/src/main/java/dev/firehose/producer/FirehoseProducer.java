@@ -13,11 +13,13 @@ import software.amazon.awssdk.services.firehose.FirehoseAsyncClient;
  * {@link RecordFailedException}.
  *
  * <p><b>Threads.</b> A producer is thread-safe: share one instance across the application. Any
- * number of threads may call {@code put} at once; a single background thread (the sender) packs
- * batches, sends them and completes the futures. Futures complete on the sender thread, so
- * dependent stages should be quick; use the {@code *Async} variants for slow work, and never wait
- * for {@link #flush()} or another record inside such a stage. A {@code put} inside such a stage
- * never blocks on a full buffer: it throws {@link BufferFullException} at once.
+ * number of threads may call {@code put} at once. A background thread (the sender) packs batches
+ * and schedules retries; the producer's request threads call the SDK client and complete the
+ * futures (one per core with an asynchronous client, one per request in flight with the client
+ * the producer builds itself). Futures complete on those producer threads, so dependent stages
+ * should be quick; use the {@code *Async} variants for slow work, and never wait for
+ * {@link #flush()} or another record inside such a stage. A {@code put} inside such a stage never
+ * blocks on a full buffer: it throws {@link BufferFullException} at once.
  *
  * <p><b>Guarantees.</b> Every future returned by {@code put} completes exactly once, at the latest
  * {@link ProducerConfig#deliveryTimeout()} after the put (or when {@link #close(Duration)} runs
@@ -135,8 +137,8 @@ public interface FirehoseProducer extends AutoCloseable {
     /**
      * Stops accepting records (a later {@code put} throws {@link IllegalStateException}), sends
      * what is buffered, waits up to {@code timeout} for every record to settle, then fails the
-     * records still pending with {@link ProducerClosedException}, stops the sender thread and
-     * closes the SDK client if the producer built it. Closing twice is harmless.
+     * records still pending with {@link ProducerClosedException}, stops its threads and closes
+     * the SDK client if the producer built it. Closing twice is harmless.
      *
      * @param timeout how long to wait for pending records
      */
@@ -164,17 +166,20 @@ public interface FirehoseProducer extends AutoCloseable {
         }
 
         /**
-         * The client to send with. Optional: without it the producer builds a
-         * {@link FirehoseAsyncClient} from the default region and credentials chains, with the
-         * SDK's retries turned off (the producer makes and counts every attempt), and closes it
-         * on {@link #close()}.
+         * The client to send with. Optional: without it the producer builds a synchronous
+         * {@code FirehoseClient} on the Apache 5 HTTP client ({@code apache5-client}) from the
+         * SDK's default region, credentials and endpoint chains, with the SDK's retries turned off
+         * (the producer makes and counts every attempt), calls it from one request thread per
+         * request in flight, and closes it on {@link #close()}.
          *
-         * <p>A client passed here is never closed by the producer. The producer still makes every
-         * retry itself and bounds each request with an API call timeout no later than the
-         * earliest delivery deadline in the batch; any retries the client's own retry strategy
-         * makes happen inside one producer attempt, count as one attempt, and may hide a lost
-         * response (the record may then be stored twice without being flagged). For exact
-         * attempt counts build the client with
+         * <p>A client passed here is called from the producer's request threads (one per core,
+         * at most {@link ProducerConfig#maxInFlightRequestsPerStream()}), which marshal and sign
+         * each request and handle its response, and it is never closed by the producer. The
+         * producer still makes every retry itself and bounds each request with an API call
+         * timeout no later than the earliest delivery deadline in the batch; any retries the
+         * client's own retry strategy makes happen inside one producer attempt, count as one
+         * attempt, and may hide a lost response (the record may then be stored twice without
+         * being flagged). For exact attempt counts build the client with
          * {@code overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))}.
          *
          * @param client the client

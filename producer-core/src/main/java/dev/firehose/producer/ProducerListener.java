@@ -9,9 +9,10 @@ import java.time.Duration;
  * {@link FirehoseProducer#removeListener(ProducerListener)}; both work at any time.
  *
  * <p>Threads: {@link #onRecordAccepted} and {@link #onPutBlocked} run on the thread calling
- * {@code put}; the other methods run on the producer's sender thread. Implementations must be
- * thread-safe, fast and non-blocking. An exception thrown by a listener is caught, logged and
- * counted in {@link ProducerStats#listenerErrors()}; it never affects a record.
+ * {@code put}; the other methods run on the producer's own threads (the sender thread and the
+ * request threads, several at once). Implementations must be thread-safe, fast and non-blocking.
+ * An exception thrown by a listener is caught, logged and counted in
+ * {@link ProducerStats#listenerErrors()}; it never affects a record.
  *
  * <p>How the CloudWatch {@code AWS/Firehose} metrics derive from {@link RequestCompletedEvent}, per
  * stream (the producer only uses PutRecordBatch):

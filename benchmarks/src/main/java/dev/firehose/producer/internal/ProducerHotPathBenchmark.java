@@ -22,15 +22,19 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * The producer's hot paths, one full batch (500 records) per invocation, on one thread: the
  * producer is built without its sender thread and its sender is driven by hand
- * ({@code Sender.runOnce()}), on a client that answers at once without the SDK's marshalling
- * ({@link AnsweringFirehoseClient}). Times are per record.
+ * ({@code Sender.runOnce()}), with its requests sent on the same thread instead of request threads,
+ * on a client that answers at once without the SDK's marshalling ({@link AnsweringFirehoseClient}).
+ * Times are per record.
  *
  * <ul>
  *   <li>{@code put}: 500 {@code put} calls (copy, budget, entry, future, queue).</li>
  *   <li>{@code packBatch}: the sender drains the 500 waiting records into a batch, builds the
- *       PutRecordBatchRequest and hands it to the client.</li>
- *   <li>{@code handleResponse}: the sender handles a 500-entry all-success response: settles each
- *       record (budget, stats, {@code PutResult}, future).</li>
+ *       PutRecordBatchRequest and hands it over; the request is sent and its 500-entry all-success
+ *       response handled (on a request thread in a running producer, here on the same thread):
+ *       the records are settled (one budget release and stats update, then each {@code PutResult}
+ *       and future).</li>
+ *   <li>{@code handleResponse}: the sender handles what the request thread handed back (the
+ *       request's pacing and in-flight count; no failed entries).</li>
  *   <li>{@code cycle}: all three.</li>
  * </ul>
  *

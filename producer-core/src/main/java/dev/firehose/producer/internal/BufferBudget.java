@@ -15,9 +15,10 @@ import java.util.function.LongConsumer;
  * {@code put} and gives it back when its future completes, so the bound covers records in flight
  * and awaiting retry as well as those waiting to be sent.
  *
- * <p>Threads: {@link #acquire} runs on putting threads, {@link #release} on the sender (or a
- * closing) thread. The fast path is two compare-and-set loops; the lock is taken only by a put
- * that has to wait, and by a release while such a put waits.
+ * <p>Threads: {@link #acquire} runs on putting threads, {@link #release} on the threads that
+ * settle records (request threads once per response, the sender or a closing thread for failed
+ * records). The fast path is two atomic updates; the lock is taken only by a put that has to
+ * wait, and by a release while such a put waits.
  */
 final class BufferBudget {
 
@@ -130,8 +131,20 @@ final class BufferBudget {
 
     /** Gives back the room of one settled record of {@code size} bytes and wakes waiting puts. */
     void release(int size) {
-        bytes.addAndGet(-size);
-        records.decrementAndGet();
+        release(1, size);
+    }
+
+    /**
+     * Gives back the room of {@code recordCount} settled records of {@code byteCount} bytes in all
+     * (a response's worth) and wakes the waiting puts once: the first one that finds room passes
+     * the wake-up on.
+     */
+    void release(int recordCount, long byteCount) {
+        if (recordCount == 0 && byteCount == 0) {
+            return;
+        }
+        bytes.addAndGet(-byteCount);
+        records.addAndGet(-recordCount);
         wakeWaiters();
     }
 

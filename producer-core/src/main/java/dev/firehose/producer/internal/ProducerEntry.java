@@ -15,7 +15,8 @@ import software.amazon.awssdk.services.firehose.model.Record;
  * not change.
  *
  * <p>Threads: the final fields are set by the putting thread; {@link #attempts}, the error fields
- * and {@link #retryAtNanos} belong to the sender thread; {@link #settled} is claimed once by
+ * and {@link #retryAtNanos} belong to the sender thread, which hands them over with the request to
+ * a request thread (and back with a failed entry); {@link #settled} is claimed once by
  * compare-and-set from whichever thread settles the entry.
  */
 final class ProducerEntry {
@@ -29,6 +30,8 @@ final class ProducerEntry {
     final CompletableFuture<PutResult> future = new CompletableFuture<>();
     final long putNanos;
     final long deadlineNanos;
+    /** The flush epoch the record counts in until it settles. */
+    final FlushTracker.Epoch epoch;
 
     // Sender thread only.
     int attempts;
@@ -39,12 +42,14 @@ final class ProducerEntry {
 
     private volatile int settled;
 
-    ProducerEntry(String stream, Record record, int size, long putNanos, long deadlineNanos) {
+    ProducerEntry(String stream, Record record, int size, long putNanos, long deadlineNanos,
+            FlushTracker.Epoch epoch) {
         this.stream = stream;
         this.record = record;
         this.size = size;
         this.putNanos = putNanos;
         this.deadlineNanos = deadlineNanos;
+        this.epoch = epoch;
     }
 
     /** @return true for the one caller that may settle this entry, false for every later caller */

@@ -4,11 +4,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.LongFunction;
 
 /**
@@ -23,8 +24,9 @@ import java.util.function.LongFunction;
  * <p>Threads: {@link #append} is called by any number of putting threads without a lock (a
  * concurrent queue and atomic counters per stream). Everything else is called by the sender
  * thread only, which alone removes from the queues and owns the retry queues and the in-flight
- * counts. Retried records wait in a separate per-stream queue ordered by their retry time and
- * go first into the next batch, so a record that already waited is not queued behind new ones.
+ * counts; a closing thread may only look at the waiting records ({@link #forEachWaiting}).
+ * Retried records wait in a separate per-stream queue ordered by their retry time and go first
+ * into the next batch, so a record that already waited is not queued behind new ones.
  */
 final class RecordAccumulator {
 
@@ -48,9 +50,9 @@ final class RecordAccumulator {
         final ConcurrentLinkedQueue<ProducerEntry> fresh = new ConcurrentLinkedQueue<>();
         final AtomicInteger freshRecords = new AtomicInteger();
         final AtomicLong freshBytes = new AtomicLong();
-        // Sender thread only.
-        final PriorityQueue<ProducerEntry> retries =
-                new PriorityQueue<>(Comparator.comparingLong((ProducerEntry e) -> e.retryAtNanos));
+        // Changed by the sender thread only; thread-safe so that a closing thread can look at it.
+        final PriorityBlockingQueue<ProducerEntry> retries = new PriorityBlockingQueue<>(11,
+                Comparator.comparingLong((ProducerEntry e) -> e.retryAtNanos));
         final RateController rate;
         // Written by the sender thread only; volatile so stats can read them.
         volatile int retryRecords;
@@ -178,25 +180,46 @@ final class RecordAccumulator {
 
     /** Removes and returns the waiting records whose delivery deadline has passed (sender thread). */
     List<ProducerEntry> expire(long now) {
-        List<ProducerEntry> expired = null;
+        List<ProducerEntry> expired = new ArrayList<>();
+        expire(now, expired::add);
+        return expired;
+    }
+
+    /**
+     * Removes the waiting records whose delivery deadline has passed and hands each to
+     * {@code onExpired} as it is removed, so none is out of sight of {@link #forEachWaiting} for
+     * longer than the call that settles it (sender thread).
+     */
+    void expire(long now, Consumer<ProducerEntry> onExpired) {
         for (StreamQueue q : queues.values()) {
             ProducerEntry head;
             while ((head = q.fresh.peek()) != null && now - head.deadlineNanos >= 0) {
                 removeFresh(q);
-                expired = add(expired, head);
+                onExpired.accept(head);
             }
             if (!q.retries.isEmpty()) {
                 for (var it = q.retries.iterator(); it.hasNext(); ) {
                     ProducerEntry e = it.next();
                     if (now - e.deadlineNanos >= 0) {
                         it.remove();
-                        expired = add(expired, e);
+                        q.retryRecords = q.retries.size();
+                        onExpired.accept(e);
                     }
                 }
-                q.retryRecords = q.retries.size();
             }
         }
-        return expired == null ? List.of() : expired;
+    }
+
+    /**
+     * Calls {@code action} for every record waiting to be sent, without removing it (any thread:
+     * a closing thread fails them when the sender thread is stuck). Weakly consistent: a record
+     * the sender moves at the same time may be missed.
+     */
+    void forEachWaiting(Consumer<ProducerEntry> action) {
+        for (StreamQueue q : queues.values()) {
+            q.fresh.forEach(action);
+            q.retries.forEach(action);
+        }
     }
 
     /** Removes and returns every waiting record (sender thread, when closing for good). */
@@ -275,10 +298,21 @@ final class RecordAccumulator {
             bytes += e.size;
         }
         q.retryRecords = q.retries.size();
+        int freshRecords = 0;
+        long freshBytes = 0;
         while (entries.size() < maxBatchRecords && (e = q.fresh.peek()) != null && bytes + e.size <= maxBatchBytes) {
-            removeFresh(q);
+            q.fresh.poll();
             entries.add(e);
             bytes += e.size;
+            freshRecords++;
+            freshBytes += e.size;
+        }
+        // Once per batch rather than per record: putting threads update the same counters. Until
+        // then they overstate the queue, which at worst spares a put a wake-up of the sender, and
+        // the sender is awake.
+        if (freshRecords > 0) {
+            q.freshRecords.addAndGet(-freshRecords);
+            q.freshBytes.addAndGet(-freshBytes);
         }
         return entries.isEmpty() ? null : new Batch(q.stream, entries, bytes);
     }
@@ -288,12 +322,6 @@ final class RecordAccumulator {
         q.freshRecords.decrementAndGet();
         q.freshBytes.addAndGet(-e.size);
         return e;
-    }
-
-    private static List<ProducerEntry> add(List<ProducerEntry> list, ProducerEntry e) {
-        List<ProducerEntry> l = list == null ? new ArrayList<>() : list;
-        l.add(e);
-        return l;
     }
 
     private static long earlier(long a, long b) {

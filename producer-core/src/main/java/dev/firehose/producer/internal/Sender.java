@@ -1,18 +1,16 @@
 package dev.firehose.producer.internal;
 
 import dev.firehose.producer.ProducerClosedException;
-import dev.firehose.producer.RequestCompletedEvent;
 import dev.firehose.producer.internal.ErrorClassifier.Classification;
 import dev.firehose.producer.internal.RecordAccumulator.Batch;
+import dev.firehose.producer.internal.RequestHandler.Outcome;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -23,41 +21,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.firehose.FirehoseAsyncClient;
 import software.amazon.awssdk.services.firehose.model.PutRecordBatchRequest;
-import software.amazon.awssdk.services.firehose.model.PutRecordBatchResponse;
-import software.amazon.awssdk.services.firehose.model.PutRecordBatchResponseEntry;
 import software.amazon.awssdk.services.firehose.model.Record;
 
 /**
- * The sender thread: drains ready batches from the {@link RecordAccumulator}, sends each as one
- * PutRecordBatch request, and handles every response: acknowledged entries are settled, failed
- * entries go to the {@link RetryPolicy} (requeued or failed), and the stream's
- * {@link RateController} hears about throttling.
+ * The sender thread: drains ready batches from the {@link RecordAccumulator} and hands each, as
+ * one PutRecordBatch request, to a request thread ({@link RequestHandler}), which calls the client,
+ * settles the acknowledged records and hands back an {@link Outcome}. The sender then deals with
+ * the rest: failed entries go to the {@link RetryPolicy} (requeued or failed), and the stream's
+ * {@link RateController} and in-flight count hear about the request.
  *
  * <p>Threads: one thread runs {@link #run()}, and it alone touches the retry queues, the
- * requests in flight and the entries' attempt state. SDK completions arrive on I/O threads; they
- * only enqueue a {@link Completion} and wake the sender, so no producer state is touched and
- * nothing is thrown on an I/O thread. No lock is held while a request is sent.
+ * in-flight counts, the rate controllers and the entries' attempt state (handing an entry's state
+ * to a request thread with its request, and getting a failed entry back with the outcome).
+ * Request threads only enqueue an {@link Outcome} and wake the sender. No lock is held while a
+ * request is sent.
  *
  * <p>{@link #runOnce()} does one round of work with the time from the injected {@link Ticker} and
- * returns how long to sleep, so tests drive the sender by hand without the thread.
+ * returns how long to sleep, so tests drive the sender by hand without the thread (with
+ * {@link RequestThreads#direct()}, requests are then sent on the calling thread as well).
  */
 final class Sender implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(Sender.class);
-    private static final String OPERATION = "PutRecordBatch";
     private static final long MAX_IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long MIN_REQUEST_TIMEOUT_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
-    /** A request in flight. */
-    record InFlightRequest(Batch batch, long startNanos, CompletableFuture<PutRecordBatchResponse> future) {
-    }
-
-    /** A request's outcome, handed from an I/O thread to the sender thread. */
-    record Completion(InFlightRequest request, PutRecordBatchResponse response, Throwable error) {
-    }
-
     private final RecordAccumulator accumulator;
-    private final FirehoseAsyncClient client;
+    private final RequestHandler requests;
     private final RetryPolicy retryPolicy;
     private final Settler settler;
     private final StatsRecorder stats;
@@ -68,22 +58,30 @@ final class Sender implements Runnable {
     private final AtomicInteger appendsInProgress;
     private final Runnable onTerminated;
 
-    private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakeupRequested = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
-    /** Sender thread only. */
-    private final Set<InFlightRequest> inFlight = new HashSet<>();
+    /**
+     * Requests from dispatch until the sender has handled their outcome. Changed by the sender
+     * thread only; concurrent so that a closing thread can fail their records if the sender is stuck.
+     */
+    private final Set<InFlightRequest> inFlight = ConcurrentHashMap.newKeySet();
 
     private volatile Thread thread;
     private volatile boolean closing;
     private volatile boolean forceClosed;
     private volatile Duration closeTimeout = Duration.ZERO;
 
-    Sender(RecordAccumulator accumulator, FirehoseAsyncClient client, RetryPolicy retryPolicy, Settler settler,
-            StatsRecorder stats, Listeners listeners, Ticker ticker, Duration requestTimeout,
-            AtomicInteger appendsInProgress, Runnable onTerminated) {
+    /**
+     * @param client the client to send with
+     * @param requestThreads where requests are sent and their responses handled
+     */
+    Sender(RecordAccumulator accumulator, FirehoseAsyncClient client, RequestThreads requestThreads,
+            RetryPolicy retryPolicy, Settler settler, StatsRecorder stats, Listeners listeners, Ticker ticker,
+            Duration requestTimeout, AtomicInteger appendsInProgress, Runnable onTerminated) {
         this.accumulator = accumulator;
-        this.client = client;
+        this.requests = new RequestHandler(client, requestThreads, settler, stats, listeners, ticker,
+                this::completed);
         this.retryPolicy = retryPolicy;
         this.settler = settler;
         this.stats = stats;
@@ -122,27 +120,25 @@ final class Sender implements Runnable {
     }
 
     /**
-     * One round: handle completed requests, fail expired records, send ready batches.
+     * One round: handle the outcomes of completed requests, fail expired records, send ready batches.
      *
      * @return nanoseconds to wait before the next round, or -1 once the sender has finished
      */
     long runOnce() {
-        Completion c;
-        while ((c = completions.poll()) != null) {
-            handle(c, ticker.read());
+        Outcome o;
+        while ((o = outcomes.poll()) != null) {
+            handle(o, ticker.read());
         }
         if (forceClosed) {
             failPending();
             return -1;
         }
         long now = ticker.read();
-        for (ProducerEntry e : accumulator.expire(now)) {
-            settler.fail(e, retryPolicy.deliveryTimeout(e));
-        }
+        accumulator.expire(now, e -> settler.fail(e, retryPolicy.deliveryTimeout(e)));
         for (Batch batch : accumulator.drain(now)) {
             send(batch, now);
         }
-        if (closing && appendsInProgress.get() == 0 && accumulator.isIdle() && completions.isEmpty()) {
+        if (closing && appendsInProgress.get() == 0 && accumulator.isIdle() && outcomes.isEmpty()) {
             return -1;
         }
         return Math.max(0, accumulator.nextWakeup(now, MAX_IDLE_NANOS) - now);
@@ -205,122 +201,81 @@ final class Sender implements Runnable {
                 .records(records)
                 .overrideConfiguration(o -> o.apiCallTimeout(timeout))
                 .build();
-        CompletableFuture<PutRecordBatchResponse> future;
-        try {
-            future = client.putRecordBatch(request);
-            if (future == null) {
-                future = CompletableFuture.failedFuture(new IllegalStateException("client returned no future"));
-            }
-        } catch (Throwable t) {
-            future = CompletableFuture.failedFuture(t);
-        }
-        InFlightRequest inFlightRequest = new InFlightRequest(batch, now, future);
+        InFlightRequest inFlightRequest = new InFlightRequest(batch, request, now);
         inFlight.add(inFlightRequest);
+        stats.requestSent(batch.stream());
         log.atDebug().addKeyValue("stream", batch.stream()).addKeyValue("records", records.size())
                 .addKeyValue("bytes", batch.bytes()).addKeyValue("timeoutMs", timeout.toMillis()).log("batch sent");
-        future.whenComplete((response, error) -> {
-            completions.add(new Completion(inFlightRequest, response, error));
-            wakeup();
-        });
+        requests.send(inFlightRequest);
     }
 
-    private void handle(Completion c, long now) {
-        if (!inFlight.remove(c.request())) {
+    /** A request thread has handled what it could of a request (any thread). */
+    private void completed(Outcome outcome) {
+        outcomes.add(outcome);
+        wakeup();
+    }
+
+    private void handle(Outcome o, long now) {
+        InFlightRequest request = o.request();
+        if (!inFlight.contains(request)) {
             return;
         }
-        Batch batch = c.request().batch();
+        Batch batch = request.batch;
         accumulator.requestCompleted(batch.stream());
-        Duration latency = Duration.ofNanos(Math.max(0, now - c.request().startNanos()));
-        if (c.error() != null || c.response() == null) {
-            Throwable error = c.error() != null ? c.error() : new IllegalStateException("no response");
-            handleRequestFailure(batch, ErrorClassifier.classifyRequest(error), c.request().startNanos(), latency, now);
-            return;
-        }
-        List<PutRecordBatchResponseEntry> responses = c.response().requestResponses();
-        if (responses == null || responses.size() != batch.entries().size()) {
-            handleRequestFailure(batch, new Classification("MalformedResponse", "expected " + batch.entries().size()
-                    + " entry results, got " + (responses == null ? 0 : responses.size()), true, false, true),
-                    c.request().startNanos(), latency, now);
-            return;
-        }
-        handleResponse(batch, responses, c.request().startNanos(), latency, now);
-    }
-
-    private void handleResponse(Batch batch, List<PutRecordBatchResponseEntry> responses, long startNanos,
-            Duration latency, long now) {
-        // First the request's own outcome (stats, listeners, pacing), so that whoever sees a
-        // record's future complete also sees its request counted; then the records.
-        Classification[] failures = new Classification[responses.size()];
-        Map<String, Integer> failedByCode = new TreeMap<>();
-        int accepted = 0;
-        long acceptedBytes = 0;
-        int throttled = 0;
-        for (int i = 0; i < responses.size(); i++) {
-            PutRecordBatchResponseEntry response = responses.get(i);
-            if (response.errorCode() == null) {
-                accepted++;
-                acceptedBytes += batch.entries().get(i).size;
-                continue;
-            }
-            failures[i] = ErrorClassifier.classifyEntry(response.errorCode(), response.errorMessage());
-            failedByCode.merge(failures[i].code(), 1, Integer::sum);
-            if (failures[i].throttled()) {
-                throttled++;
-            }
-        }
         RateController rate = accumulator.queues().get(batch.stream()).rate;
-        if (throttled > 0) {
-            rate.onThrottled(startNanos, now, (double) throttled / responses.size());
-        } else {
-            rate.onSuccess();
-        }
-        completed(batch, latency, accepted, acceptedBytes, Collections.unmodifiableMap(failedByCode), throttled,
-                null);
-
-        int retried = 0;
-        for (int i = 0; i < responses.size(); i++) {
-            ProducerEntry entry = batch.entries().get(i);
-            if (failures[i] == null) {
-                settler.succeed(entry, responses.get(i).recordId());
-            } else if (retryOrFail(entry, failures[i], now)) {
-                retried++;
-            }
-        }
-        if (!failedByCode.isEmpty()) {
-            log.atWarn().addKeyValue("stream", batch.stream()).addKeyValue("records", batch.entries().size())
-                    .addKeyValue("failedByCode", failedByCode).addKeyValue("retried", retried)
-                    .addKeyValue("failed", batch.entries().size() - accepted - retried)
-                    .addKeyValue("inFlightLimit", rate.inFlightLimit())
-                    .log("partial failure of PutRecordBatch");
-        }
-        retried(batch.stream(), retried);
-    }
-
-    private void handleRequestFailure(Batch batch, Classification cls, long startNanos, Duration latency,
-            long now) {
-        RateController rate = accumulator.queues().get(batch.stream()).rate;
-        if (cls.throttled()) {
-            rate.onThrottled(startNanos, now, 1.0);
-        }
         int n = batch.entries().size();
-        completed(batch, latency, 0, 0, Map.of(cls.code(), n), cls.throttled() ? n : 0, cls.code());
-        int retried = 0;
-        for (ProducerEntry entry : batch.entries()) {
-            if (retryOrFail(entry, cls, now)) {
-                retried++;
+        Classification cls = o.requestFailure();
+        if (cls != null) {
+            if (cls.throttled()) {
+                rate.onThrottled(request.startNanos, now, 1.0);
+            }
+            int retried = 0;
+            for (ProducerEntry entry : batch.entries()) {
+                if (retryOrFail(entry, cls, now)) {
+                    retried++;
+                }
+            }
+            if (cls.retryable()) {
+                log.atWarn().addKeyValue("stream", batch.stream()).addKeyValue("records", n)
+                        .addKeyValue("errorCode", cls.code()).addKeyValue("errorMessage", cls.message())
+                        .addKeyValue("retried", retried).addKeyValue("failed", n - retried)
+                        .addKeyValue("mayBeStored", cls.ambiguous()).log("PutRecordBatch failed; retrying its records");
+            } else {
+                log.atError().addKeyValue("stream", batch.stream()).addKeyValue("records", n)
+                        .addKeyValue("errorCode", cls.code()).addKeyValue("errorMessage", cls.message())
+                        .log("PutRecordBatch failed with an error retrying cannot fix; its records failed");
+            }
+            retried(batch.stream(), retried);
+        } else {
+            if (o.throttled() > 0) {
+                rate.onThrottled(request.startNanos, now, (double) o.throttled() / n);
+            } else {
+                rate.onSuccess();
+            }
+            Classification[] failures = o.entryFailures();
+            if (failures != null) {
+                int retried = 0;
+                int failed = 0;
+                Map<String, Integer> failedByCode = new TreeMap<>();
+                for (int i = 0; i < n; i++) {
+                    if (failures[i] != null) {
+                        failed++;
+                        failedByCode.merge(failures[i].code(), 1, Integer::sum);
+                        if (retryOrFail(batch.entries().get(i), failures[i], now)) {
+                            retried++;
+                        }
+                    }
+                }
+                log.atWarn().addKeyValue("stream", batch.stream()).addKeyValue("records", n)
+                        .addKeyValue("failedByCode", failedByCode).addKeyValue("retried", retried)
+                        .addKeyValue("failed", failed - retried)
+                        .addKeyValue("inFlightLimit", rate.inFlightLimit())
+                        .log("partial failure of PutRecordBatch");
+                retried(batch.stream(), retried);
             }
         }
-        if (cls.retryable()) {
-            log.atWarn().addKeyValue("stream", batch.stream()).addKeyValue("records", n)
-                    .addKeyValue("errorCode", cls.code()).addKeyValue("errorMessage", cls.message())
-                    .addKeyValue("retried", retried).addKeyValue("failed", n - retried)
-                    .addKeyValue("mayBeStored", cls.ambiguous()).log("PutRecordBatch failed; retrying its records");
-        } else {
-            log.atError().addKeyValue("stream", batch.stream()).addKeyValue("records", n)
-                    .addKeyValue("errorCode", cls.code()).addKeyValue("errorMessage", cls.message())
-                    .log("PutRecordBatch failed with an error retrying cannot fix; its records failed");
-        }
-        retried(batch.stream(), retried);
+        // Only now: until its failed entries are requeued, a closing thread finds them here.
+        inFlight.remove(request);
     }
 
     /** @return true if the entry was requeued, false if it was failed (or had already settled) */
@@ -335,17 +290,6 @@ final class Sender implements Runnable {
         }
         settler.fail(entry, decision.failure());
         return false;
-    }
-
-    private void completed(Batch batch, Duration latency, int accepted, long acceptedBytes,
-            Map<String, Integer> failedByCode, int throttled, String requestErrorCode) {
-        int n = batch.entries().size();
-        stats.requestCompleted(batch.stream(), n, batch.bytes(), requestErrorCode != null, throttled);
-        if (!listeners.isEmpty()) {
-            RequestCompletedEvent event = new RequestCompletedEvent(batch.stream(), OPERATION, n, batch.bytes(),
-                    latency, accepted, acceptedBytes, failedByCode, throttled, requestErrorCode);
-            listeners.fire("requestCompleted", l -> l.onRequestCompleted(event));
-        }
     }
 
     private void retried(String stream, int records) {
@@ -364,31 +308,47 @@ final class Sender implements Runnable {
      * {@link ProducerClosedException}. Waits for puts that passed their closed check to finish
      * appending, so none is left behind. Runs on the sender thread; the closing thread calls it
      * only as a last resort, when the sender thread is stuck in a callback, and then leaves the
-     * sender's own state alone (the settler is thread-safe and settles each record once).
+     * sender's own state alone (it only looks at the waiting records and the requests in flight;
+     * the settler is thread-safe and settles each record once).
      */
     void failPending() {
         Thread t = thread;
         // Without a thread (tests drive runOnce by hand) the caller is the sender.
-        if (t == null || t == Thread.currentThread()) {
-            for (InFlightRequest r : inFlight) {
-                r.future().cancel(true);
-            }
-            inFlight.clear();
-            accumulator.removeAll();
-            completions.clear();
-        }
+        boolean onSender = t == null || t == Thread.currentThread();
         while (appendsInProgress.get() > 0) {
             Thread.onSpinWait();
         }
-        int failed = 0;
-        for (ProducerEntry e : new ArrayList<>(settler.pending())) {
-            if (settler.fail(e, new ProducerClosedException(e.stream, e.attempts, e.mayBeDuplicated, closeTimeout))) {
-                failed++;
+        int[] failed = {0};
+        for (InFlightRequest r : inFlight) {
+            // Claimed here, a response that arrives later is ignored.
+            if (r.claim()) {
+                stats.requestAbandoned(r.batch.stream());
+            }
+            r.cancel();
+            for (ProducerEntry e : r.batch.entries()) {
+                failed[0] += failClosed(e);
             }
         }
-        if (failed > 0) {
-            log.atWarn().addKeyValue("records", failed).addKeyValue("closeTimeoutMs", closeTimeout.toMillis())
+        if (onSender) {
+            inFlight.clear();
+            for (ProducerEntry e : accumulator.removeAll()) {
+                failed[0] += failClosed(e);
+            }
+            outcomes.clear();
+        } else {
+            accumulator.forEachWaiting(e -> failed[0] += failClosed(e));
+        }
+        if (failed[0] > 0) {
+            log.atWarn().addKeyValue("records", failed[0]).addKeyValue("closeTimeoutMs", closeTimeout.toMillis())
                     .log("producer closed with records pending; they failed");
         }
+    }
+
+    private int failClosed(ProducerEntry e) {
+        if (e.isSettled()) {
+            return 0;
+        }
+        return settler.fail(e, new ProducerClosedException(e.stream, e.attempts, e.mayBeDuplicated, closeTimeout))
+                ? 1 : 0;
     }
 }

@@ -33,6 +33,8 @@ final class StatsRecorder {
         final LongAdder throttledRecords = new LongAdder();
         final LongAdder bufferedRecords = new LongAdder();
         final LongAdder bufferedBytes = new LongAdder();
+        /** Requests sent and not yet answered: counted down before their records settle. */
+        final LongAdder requestsInFlight = new LongAdder();
     }
 
     private final ConcurrentHashMap<String, Counters> streams = new ConcurrentHashMap<>();
@@ -68,8 +70,30 @@ final class StatsRecorder {
         }
     }
 
+    /** {@code records} acknowledged records of one response, {@code bytes} in all. */
+    void recordsAcknowledged(String stream, int records, long bytes, int mayBeDuplicated) {
+        Counters c = stream(stream);
+        c.bufferedRecords.add(-records);
+        c.bufferedBytes.add(-bytes);
+        c.recordsAcknowledged.add(records);
+        c.bytesAcknowledged.add(bytes);
+        if (mayBeDuplicated > 0) {
+            c.recordsMayBeDuplicated.add(mayBeDuplicated);
+        }
+    }
+
+    void requestSent(String stream) {
+        stream(stream).requestsInFlight.increment();
+    }
+
+    /** A request sent and never answered: close failed its records. */
+    void requestAbandoned(String stream) {
+        stream(stream).requestsInFlight.decrement();
+    }
+
     void requestCompleted(String stream, int records, long bytes, boolean failed, int throttled) {
         Counters c = stream(stream);
+        c.requestsInFlight.decrement();
         c.requests.increment();
         c.requestRecords.add(records);
         c.requestBytes.add(bytes);
@@ -92,7 +116,7 @@ final class StatsRecorder {
     }
 
     /**
-     * @param accumulator read for the in-flight and oldest-record levels
+     * @param accumulator read for the oldest-record level
      * @param now the current time in nanoseconds
      */
     ProducerStats snapshot(RecordAccumulator accumulator, long now) {
@@ -107,8 +131,7 @@ final class StatsRecorder {
             Map<String, Long> byCode = new TreeMap<>();
             c.failedByCode.forEach((code, n) -> byCode.put(code, n.sum()));
             byCode.forEach((code, n) -> totalByCode.merge(code, n, Long::sum));
-            RecordAccumulator.StreamQueue q = accumulator.queues().get(stream);
-            int inFlight = q == null ? 0 : Math.max(0, q.inFlight);
+            int inFlight = (int) Math.max(0, c.requestsInFlight.sum());
             long age = accumulator.oldestWaitingAgeNanos(stream, now);
             StreamStats s = new StreamStats(stream, c.recordsPut.sum(), c.bytesPut.sum(), c.recordsAcknowledged.sum(),
                     c.bytesAcknowledged.sum(), c.recordsFailed.sum(), Collections.unmodifiableMap(byCode),

@@ -108,6 +108,27 @@ class BufferBudgetTest {
     }
 
     @Test
+    void oneReleaseOfAWholeResponseUnblocksEveryWaitingPutThatFits() throws Exception {
+        BufferBudget budget = new BufferBudget(1000, 3, BufferFullPolicy.BLOCK, Duration.ofMinutes(1));
+        for (int i = 0; i < 3; i++) {
+            budget.acquire(10, NO_OP);
+        }
+        List<CompletableFuture<Long>> waiting = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            waiting.add(CompletableFuture.supplyAsync(() -> budget.acquire(10, NO_OP), pool));
+        }
+        awaitWaiting(waiting.get(2));
+
+        budget.release(3, 30);
+
+        for (CompletableFuture<Long> f : waiting) {
+            assertThat(f.get(10, TimeUnit.SECONDS)).isPositive();
+        }
+        assertThat(budget.usedRecords()).isEqualTo(3);
+        assertThat(budget.usedBytes()).isEqualTo(30);
+    }
+
+    @Test
     void anInterruptedWaitThrowsAndKeepsTheInterruptFlag() throws Exception {
         BufferBudget budget = new BufferBudget(100, 10, BufferFullPolicy.BLOCK, Duration.ofMinutes(1));
         budget.acquire(100, NO_OP);

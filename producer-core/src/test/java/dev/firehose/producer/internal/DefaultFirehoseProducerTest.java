@@ -23,16 +23,23 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.firehose.FirehoseClient;
+import software.amazon.awssdk.services.firehose.model.PutRecordBatchRequest;
 import software.amazon.awssdk.services.firehose.model.PutRecordBatchResponse;
 
 /** The facade with its real sender thread, against a scripted client. */
@@ -269,12 +276,13 @@ class DefaultFirehoseProducerTest {
     }
 
     @Test
-    void aPutFromACallbackOnTheSenderThreadFailsAtOnceInsteadOfWaitingForItself() {
+    void aPutFromACallbackOnAProducerThreadFailsAtOnceInsteadOfWaitingForItself() {
         CompletableFuture<PutRecordBatchResponse> answerToA = new CompletableFuture<>();
         client.behaviour = request -> switch (request.records().get(0).data().asUtf8String()) {
-            case "stuck" -> new CompletableFuture<>();
             case "a" -> answerToA;
-            default -> FakeFirehoseClient.acceptAll(request);
+            case "c" -> FakeFirehoseClient.acceptAll(request);
+            // Not answered: "b" keeps its slot even if another request thread sends it at once.
+            default -> new CompletableFuture<>();
         };
         FirehoseProducer p = producer(fast().maxBatchRecords(1).maxBufferedRecords(2)
                 .maxBlockTime(Duration.ofMinutes(5)).build());
@@ -289,7 +297,7 @@ class DefaultFirehoseProducerTest {
                 return t;
             }
         });
-        // The callback is attached before "a" is answered, so it runs on the sender thread.
+        // The callback is attached before "a" is answered, so it runs on a request thread.
         answerToA.complete(FakeFirehoseClient.response(List.of(
                 software.amazon.awssdk.services.firehose.model.PutRecordBatchResponseEntry.builder()
                         .recordId("id-a").build())));
@@ -307,6 +315,187 @@ class DefaultFirehoseProducerTest {
 
         assertThat(failure(b)).hasCauseInstanceOf(IllegalStateException.class);
         assertThat(failure(a)).isInstanceOf(ProducerClosedException.class);
+    }
+
+    /** A producer whose pool has {@code threads} request threads, whatever the machine's cores. */
+    private FirehoseProducer producerWithRequestThreads(ProducerConfig config, int threads) {
+        DefaultFirehoseProducer p = new DefaultFirehoseProducer("s", client, false, config, Ticker.system(),
+                RequestThreads.pool("test-producer", threads));
+        p.start();
+        producer = p;
+        return p;
+    }
+
+    @Test
+    void requestsAreSentFromSeveralRequestThreadsAtOnce() {
+        CountDownLatch bothCalling = new CountDownLatch(2);
+        Set<String> callers = ConcurrentHashMap.newKeySet();
+        client.behaviour = request -> {
+            callers.add(Thread.currentThread().getName());
+            bothCalling.countDown();
+            try {
+                // Returns only once another request thread is inside the client too.
+                if (!bothCalling.await(10, TimeUnit.SECONDS)) {
+                    return CompletableFuture.failedFuture(new IllegalStateException("called one at a time"));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return FakeFirehoseClient.acceptAll(request);
+        };
+        FirehoseProducer p = producerWithRequestThreads(fast().maxBatchRecords(1).build(), 2);
+        CompletableFuture<PutResult> a = p.put("a");
+        CompletableFuture<PutResult> b = p.put("b");
+
+        assertThat(a.join().recordId()).isEqualTo("id-a");
+        assertThat(b.join().recordId()).isEqualTo("id-b");
+        assertThat(callers).hasSize(2).allMatch(name -> name.startsWith("test-producer-request-"));
+    }
+
+    @Test
+    void flushWaitsForEveryRecordPutBeforeItWhileOthersSettleConcurrently() throws Exception {
+        ExecutorService answering = Executors.newFixedThreadPool(3);
+        try {
+            // Answers come back on other threads, out of order, while the putting goes on.
+            client.behaviour = request -> CompletableFuture.supplyAsync(() -> {
+                LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(200_000));
+                return FakeFirehoseClient.acceptAll(request).join();
+            }, answering);
+            FirehoseProducer p = producerWithRequestThreads(ProducerConfig.builder().lingerTime(Duration.ofMillis(1))
+                    .maxBatchRecords(7).build(), 2);
+            List<CompletableFuture<PutResult>> all = new CopyOnWriteArrayList<>();
+            CompletableFuture<Void> background = CompletableFuture.runAsync(() -> {
+                for (int i = 0; i < 3000; i++) {
+                    all.add(p.put("bg" + i));
+                }
+            }, answering);
+            AtomicInteger violations = new AtomicInteger();
+            List<CompletableFuture<Void>> checked = new ArrayList<>();
+            for (int round = 0; round < 50; round++) {
+                for (int i = 0; i < 20; i++) {
+                    all.add(p.put("r" + round + "-" + i));
+                }
+                List<CompletableFuture<PutResult>> before = List.copyOf(all);
+                checked.add(p.flush().thenRun(() -> {
+                    violations.addAndGet((int) before.stream().filter(f -> !f.isDone()).count());
+                }));
+            }
+            background.get(30, TimeUnit.SECONDS);
+            CompletableFuture.allOf(checked.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            p.flush().get(30, TimeUnit.SECONDS);
+
+            assertThat(violations).hasValue(0);
+            assertThat(all).hasSize(4000).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
+        } finally {
+            answering.shutdownNow();
+        }
+    }
+
+    @Test
+    void oneResponseUnblocksEveryPutWaitingForItsRoom() throws Exception {
+        CompletableFuture<PutRecordBatchResponse> first = new CompletableFuture<>();
+        client.behaviour = request -> client.requests.size() == 1 ? first : FakeFirehoseClient.acceptAll(request);
+        FirehoseProducer p = producer(ProducerConfig.builder().lingerTime(Duration.ofMillis(5)).maxBatchRecords(3)
+                .maxBufferedRecords(3).build());
+        List<CompletableFuture<PutResult>> firstBatch = List.of(p.put("a"), p.put("b"), p.put("c"));
+        ExecutorService putting = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<CompletableFuture<PutResult>>> blocked = new ArrayList<>();
+            for (String data : List.of("x", "y", "z")) {
+                blocked.add(putting.submit(() -> p.put(data)));
+            }
+            Thread.sleep(50);
+            assertThat(blocked).noneMatch(Future::isDone);
+
+            first.complete(FakeFirehoseClient.acceptAll(client.requests.get(0)).join());
+
+            for (Future<CompletableFuture<PutResult>> f : blocked) {
+                assertThat(f.get(10, TimeUnit.SECONDS).get(10, TimeUnit.SECONDS).attempts()).isEqualTo(1);
+            }
+            assertThat(firstBatch).allMatch(f -> f.join().attempts() == 1);
+        } finally {
+            putting.shutdownNow();
+        }
+    }
+
+    @Test
+    void closeFromACallbackOnARequestThreadDoesNotWaitForItself() {
+        CompletableFuture<PutRecordBatchResponse> answerToA = new CompletableFuture<>();
+        client.behaviour = request -> request.records().get(0).data().asUtf8String().equals("a")
+                ? answerToA : new CompletableFuture<>();
+        FirehoseProducer p = producer(fast().maxBatchRecords(1).build());
+        CompletableFuture<PutResult> stuck = p.put("stuck");
+        // Attached before "a" is answered, so it runs on a request thread.
+        CompletableFuture<Void> closed = p.put("a").thenRun(p::close);
+        answerToA.complete(FakeFirehoseClient.response(List.of(
+                software.amazon.awssdk.services.firehose.model.PutRecordBatchResponseEntry.builder()
+                        .recordId("id-a").build())));
+
+        assertThat(closed).succeedsWithin(Duration.ofSeconds(10));
+        assertThat(failure(stuck)).isInstanceOf(ProducerClosedException.class);
+    }
+
+    /** A synchronous client that answers once {@code together} calls are inside it at once, or fails when closed. */
+    private static final class BlockingSyncClient implements FirehoseClient {
+        final CountDownLatch together;
+        final CountDownLatch closed = new CountDownLatch(1);
+        final Set<String> callers = ConcurrentHashMap.newKeySet();
+
+        BlockingSyncClient(int together) {
+            this.together = new CountDownLatch(together);
+        }
+
+        @Override
+        public PutRecordBatchResponse putRecordBatch(PutRecordBatchRequest request) {
+            callers.add(Thread.currentThread().getName());
+            together.countDown();
+            try {
+                while (!together.await(10, TimeUnit.MILLISECONDS)) {
+                    if (closed.getCount() == 0) {
+                        throw SdkClientException.create("connection pool shut down");
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw SdkClientException.create("interrupted", e);
+            }
+            return FakeFirehoseClient.acceptAll(request).join();
+        }
+
+        @Override
+        public String serviceName() {
+            return SERVICE_NAME;
+        }
+
+        @Override
+        public void close() {
+            closed.countDown();
+        }
+    }
+
+    @Test
+    void aSynchronousClientIsCalledFromOneRequestThreadPerRequestInFlight() {
+        BlockingSyncClient sync = new BlockingSyncClient(3);
+        producer = DefaultFirehoseProducer.createOnSyncClient("s", sync, true, fast().maxBatchRecords(1).build());
+        List<CompletableFuture<PutResult>> fs = List.of(producer.put("a"), producer.put("b"), producer.put("c"));
+
+        assertThat(fs).allSatisfy(f -> assertThat(f.join().attempts()).isEqualTo(1));
+        assertThat(sync.callers).hasSize(3).allMatch(name -> name.matches("firehose-producer-\\d+-request-\\d+"));
+        producer.close();
+        assertThat(sync.closed.getCount()).isZero();
+    }
+
+    @Test
+    void aForcedCloseStopsACallStillOnTheWireByClosingTheClientItBuilt() {
+        BlockingSyncClient sync = new BlockingSyncClient(2);
+        producer = DefaultFirehoseProducer.createOnSyncClient("s", sync, true, fast().build());
+        CompletableFuture<PutResult> f = producer.put("never answered");
+
+        producer.close(Duration.ofMillis(100));
+
+        assertThat(failure(f)).isInstanceOf(ProducerClosedException.class);
+        assertThat(sync.closed.getCount()).isZero();
+        assertThat(producer.stats().total().bufferedRecords()).isZero();
     }
 
     @Test

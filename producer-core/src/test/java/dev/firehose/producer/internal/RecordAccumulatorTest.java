@@ -26,7 +26,7 @@ class RecordAccumulatorTest {
 
     private static ProducerEntry entry(String stream, int size, long now) {
         return new ProducerEntry(stream, Record.builder().data(SdkBytes.fromByteArrayUnsafe(new byte[0])).build(),
-                size, now, now + DEADLINE);
+                size, now, now + DEADLINE, new FlushTracker().enter());
     }
 
     private static int records(List<Batch> batches) {

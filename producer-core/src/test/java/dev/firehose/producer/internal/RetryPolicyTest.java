@@ -25,7 +25,7 @@ class RetryPolicyTest {
 
     private static ProducerEntry entry(int attempts) {
         ProducerEntry e = new ProducerEntry("s", Record.builder().data(SdkBytes.fromUtf8String("x")).build(), 1, T0,
-                T0 + TIMEOUT.toNanos());
+                T0 + TIMEOUT.toNanos(), new FlushTracker().enter());
         e.attempts = attempts;
         return e;
     }

@@ -1,0 +1,112 @@
+package dev.firehose.producer.internal;
+
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The producer's request threads, which call the SDK client (which marshals, encodes and signs a
+ * request on the calling thread) and handle the responses, so that this work is spread over
+ * several cores instead of the sender thread's one: a fixed pool for an asynchronous client, one
+ * thread per request for a synchronous one. Their queue holds at most the requests in flight,
+ * which the sender bounds.
+ *
+ * <p>{@link #direct()} runs every task on the calling thread instead: tests and benchmarks that
+ * drive the sender by hand use it, so that one thread does everything in a known order.
+ *
+ * <p>A task handed over after {@link #shutdown} runs on the calling thread: the only tasks that
+ * can come that late handle a response to a request that close has already failed, and do nothing.
+ */
+final class RequestThreads implements Executor {
+
+    private static final ThreadLocal<RequestThreads> OWNER = new ThreadLocal<>();
+    private static final long IDLE_SECONDS = 60;
+
+    private final String name;
+    private final ThreadPoolExecutor pool;
+
+    private RequestThreads(String name, ThreadPoolExecutor pool) {
+        this.name = name;
+        this.pool = pool;
+    }
+
+    /**
+     * A pool of {@code threads} daemon threads named {@code <name>-request-<n>}, for an
+     * asynchronous client, which only marshals and signs on the calling thread.
+     */
+    static RequestThreads pool(String name, int threads) {
+        return create(name, threads, threads, new LinkedBlockingQueue<>());
+    }
+
+    /**
+     * One thread per request being sent, started as needed and stopped after a minute idle, for a
+     * synchronous client, which holds the calling thread for the whole request. The sender's
+     * in-flight limits bound the number of threads.
+     */
+    static RequestThreads perRequest(String name) {
+        return create(name, 0, Integer.MAX_VALUE, new SynchronousQueue<>());
+    }
+
+    private static RequestThreads create(String name, int coreThreads, int maxThreads,
+            BlockingQueue<Runnable> queue) {
+        AtomicInteger number = new AtomicInteger();
+        RequestThreads[] self = new RequestThreads[1];
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(coreThreads, maxThreads, IDLE_SECONDS, TimeUnit.SECONDS,
+                queue, task -> {
+                    Thread t = new Thread(() -> {
+                        OWNER.set(self[0]);
+                        task.run();
+                    }, name + "-request-" + number.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        self[0] = new RequestThreads(name, pool);
+        return self[0];
+    }
+
+    /** Runs every task on the calling thread. */
+    static RequestThreads direct() {
+        return new RequestThreads(null, null);
+    }
+
+    /** @return the name of the producer the threads belong to, or null for {@link #direct()} */
+    String name() {
+        return name;
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        if (pool == null) {
+            task.run();
+            return;
+        }
+        try {
+            pool.execute(task);
+        } catch (RejectedExecutionException e) {
+            task.run();
+        }
+    }
+
+    /** @return true on one of these request threads */
+    boolean isRequestThread() {
+        return pool != null && OWNER.get() == this;
+    }
+
+    /** Lets the queued tasks finish, takes no new ones, and stops the threads once idle. */
+    void shutdown() {
+        if (pool != null) {
+            pool.shutdown();
+        }
+    }
+
+    /** @return true if the threads stopped within {@code timeout} after {@link #shutdown()} */
+    boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return pool == null || pool.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+}
