@@ -72,25 +72,6 @@ final class ProducerContender implements Contender {
     }
 
     /**
-     * A producer on an asynchronous SDK client over the given HTTP client, called from
-     * {@code dispatchThreads} threads instead of the producer's sender thread.
-     */
-    static ProducerContender onDispatchedAsyncClient(Endpoint endpoint, HttpClientKind http, int dispatchThreads,
-                                                     int threads, Payloads payloads, RequestCounter counter,
-                                                     ProducerConfig config) {
-        ClientHandle<FirehoseAsyncClient> handle =
-                endpoint.asyncClient(http, config.maxInFlightRequestsPerStream(), counter);
-        DispatchingAsyncClient dispatching = new DispatchingAsyncClient(handle.client(), dispatchThreads);
-        AutoCloseable both = () -> {
-            dispatching.close();
-            handle.close();
-        };
-        return new ProducerContender(key(threads, 0), both, dispatching,
-                "SDK async (" + handle.httpLabel() + ") called from " + dispatchThreads + " threads",
-                endpoint.streamName(), config, payloads, threads, 0, counter);
-    }
-
-    /**
      * A producer on a synchronous SDK client over the given HTTP client, which the producer calls
      * from its own request threads, one per request in flight (as it does with the client it builds
      * when given none).

@@ -232,8 +232,7 @@ final class ResultsReport {
         md.append(String.format(Locale.ROOT, "%nCeiling: async clients keep %d requests in flight from %d threads; "
                         + "sync clients are driven by %d threads. Producer: %d application threads; it calls an async "
                         + "client from its request threads (one per core), and a sync client from one request thread "
-                        + "per request in flight (up to %d); \"called from N threads\" is the async client wrapped in "
-                        + "a pool of N more threads.%n",
+                        + "per request in flight (up to %d).%n",
                 results.ceilingInFlight, results.options.ceilingAsyncThreads, results.options.syncThreads,
                 Suite.COMPARISON_PRODUCER_THREADS,
                 config.maxInFlightRequestsPerStream()));

@@ -138,12 +138,6 @@ final class Suite {
                                 new RequestCounter(), producerConfig),
                         "producer on " + rowLabel(kind))));
             }
-            int dispatchThreads = Runtime.getRuntime().availableProcessors();
-            String dispatched = rowLabel(HttpClientKind.NETTY) + ", called from " + dispatchThreads + " threads";
-            results.httpProducer.add(new SuiteResults.HttpResult(dispatched, measure(meter, endpoint, size, runs, warmup,
-                    () -> ProducerContender.onDispatchedAsyncClient(endpoint, HttpClientKind.NETTY, dispatchThreads,
-                            COMPARISON_PRODUCER_THREADS, payloads, new RequestCounter(), producerConfig),
-                    "producer on " + dispatched)));
         }
     }
 
