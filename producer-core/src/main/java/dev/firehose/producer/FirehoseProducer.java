@@ -101,7 +101,9 @@ public interface FirehoseProducer extends AutoCloseable {
     /**
      * Sends every buffered record without waiting for the linger time, and returns a future that
      * completes (normally, whatever the records' outcomes) once every record put before this call
-     * has settled.
+     * has settled: their futures have completed. Stages that an application attached to those
+     * futures run on the threads that complete them and may still be running when this future
+     * completes; an application that counts its records in such stages waits for its own count.
      *
      * @return completes when those records have settled
      */
