@@ -9,6 +9,9 @@ import java.lang.management.MemoryUsage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.management.ListenerNotFoundException;
 import javax.management.Notification;
@@ -19,11 +22,14 @@ import javax.management.openmbean.CompositeData;
 /**
  * Measures what a run costs the whole process: CPU time (every thread, GC and JIT included),
  * bytes allocated on the heap (by every thread, those that ended during the run included), the peak
- * heap use and the largest heap left after a collection (an upper bound of the live set).
+ * heap use and the largest heap left after a collection (an upper bound of the live set). It also
+ * takes the live heap on demand: the heap left by a full collection ({@link #liveHeapAfterFullGc()}).
  *
  * <p>Not thread-safe: one run at a time, {@link #start()} then {@link #stop()}.
  */
 final class ResourceMeter implements AutoCloseable {
+
+    private static final String EXPLICIT_GC_CAUSE = "System.gc()";
 
     private final com.sun.management.OperatingSystemMXBean os =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -34,6 +40,8 @@ final class ResourceMeter implements AutoCloseable {
     private final AtomicLong maxHeapAfterGc = new AtomicLong();
     private final AtomicLong collections = new AtomicLong();
     private final NotificationListener gcListener = this::onGc;
+    /** Collections caused by {@code System.gc()}, as the GC notification thread reports them. */
+    private final BlockingQueue<ExplicitCollection> explicitCollections = new LinkedBlockingQueue<>();
 
     private final String endpointThreadPrefix;
     private long startNanos;
@@ -160,6 +168,35 @@ final class ResourceMeter implements AutoCloseable {
         }
         collections.incrementAndGet();
         maxHeapAfterGc.accumulateAndGet(after, Math::max);
+        if (EXPLICIT_GC_CAUSE.equals(info.getGcCause())) {
+            explicitCollections.add(new ExplicitCollection(info.getGcName(), info.getGcInfo().getId(), after));
+        }
+    }
+
+    /**
+     * Runs a full collection ({@code System.gc()}; with G1 a stop-the-world full collection unless
+     * {@code -XX:+ExplicitGCInvokesConcurrent}) and returns the heap it left: the sum of the heap
+     * pools right after it, as the collector reports it, before any thread allocates again. Other
+     * threads may go on running; what they hold at that moment is live and counted.
+     *
+     * @return heap bytes in use right after the collection
+     * @throws IllegalStateException if the collector did not report the collection within 10 s
+     */
+    long liveHeapAfterFullGc() throws InterruptedException {
+        Map<String, Long> before = new java.util.HashMap<>();
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            before.put(gc.getName(), gc.getCollectionCount());
+        }
+        System.gc();
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() - until < 0) {
+            ExplicitCollection collection = explicitCollections.poll(100, TimeUnit.MILLISECONDS);
+            // A notification of an earlier System.gc() (the suite's, before a run) is older than the counts taken above.
+            if (collection != null && collection.id() > before.getOrDefault(collection.collector(), Long.MAX_VALUE)) {
+                return collection.heapAfterBytes();
+            }
+        }
+        throw new IllegalStateException("the collector did not report the System.gc() collection within 10 s");
     }
 
     private boolean isHeapPool(String name) {
@@ -180,6 +217,16 @@ final class ResourceMeter implements AutoCloseable {
                 // Already gone: nothing to undo.
             }
         }
+    }
+
+    /**
+     * One collection caused by {@code System.gc()}.
+     *
+     * @param collector the collector's name
+     * @param id the collection's sequence number for that collector (its collection count after it)
+     * @param heapAfterBytes the heap pools' use right after it
+     */
+    private record ExplicitCollection(String collector, long id, long heapAfterBytes) {
     }
 
     /**
