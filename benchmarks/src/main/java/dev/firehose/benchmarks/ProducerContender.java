@@ -2,6 +2,7 @@ package dev.firehose.benchmarks;
 
 import dev.firehose.producer.FirehoseProducer;
 import dev.firehose.producer.ProducerConfig;
+import dev.firehose.producer.ProducerStats;
 import dev.firehose.producer.PutResult;
 import dev.firehose.producer.internal.DefaultFirehoseProducer;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 import software.amazon.awssdk.services.firehose.FirehoseAsyncClient;
 import software.amazon.awssdk.services.firehose.FirehoseClient;
 
@@ -107,8 +109,23 @@ final class ProducerContender implements Contender {
                 + (recordsPerSecond > 0 ? String.format(", fed %,d records/s", recordsPerSecond) : "");
     }
 
+    /** The producer's counters and levels now: what it holds in its buffer and in flight. */
+    ProducerStats stats() {
+        return producer.stats();
+    }
+
     @Override
     public Outcome drive(Duration duration, LatencyRecorder latency) throws Exception {
+        long deadline = System.nanoTime() + duration.toNanos();
+        return driveWhile(() -> System.nanoTime() - deadline < 0, latency);
+    }
+
+    /**
+     * Like {@link #drive}, but the application threads put for as long as {@code feeding} says so
+     * (it is asked every 64 records, or every 200 µs when paced, by every thread), then the run
+     * settles everything.
+     */
+    Outcome driveWhile(BooleanSupplier feeding, LatencyRecorder latency) throws Exception {
         LongAdder acknowledged = new LongAdder();
         LongAdder failed = new LongAdder();
         AtomicReference<Throwable> firstFailure = new AtomicReference<>();
@@ -122,7 +139,6 @@ final class ProducerContender implements Contender {
             }
         };
         long start = System.nanoTime();
-        long deadline = start + duration.toNanos();
         LongAdder sent = new LongAdder();
         AtomicReference<Throwable> feederError = new AtomicReference<>();
         List<Thread> feeders = new ArrayList<>(threads);
@@ -131,8 +147,8 @@ final class ProducerContender implements Contender {
             Thread feeder = new Thread(() -> {
                 try {
                     sent.add(recordsPerSecond > 0
-                            ? feedPaced(first, start, deadline, callback)
-                            : feedFlat(first, deadline, callback));
+                            ? feedPaced(first, start, feeding, callback)
+                            : feedFlat(first, feeding, callback));
                 } catch (RuntimeException e) {
                     feederError.compareAndSet(null, e);
                 }
@@ -163,20 +179,20 @@ final class ProducerContender implements Contender {
         return new Outcome(total, acknowledged.sum(), failed.sum(), whileFeeding);
     }
 
-    private long feedFlat(long index, long deadline, BiConsumer<PutResult, Throwable> callback) {
+    private long feedFlat(long index, BooleanSupplier feeding, BiConsumer<PutResult, Throwable> callback) {
         long count = 0;
-        while ((count & 63) != 0 || System.nanoTime() - deadline < 0) {
+        while ((count & 63) != 0 || feeding.getAsBoolean()) {
             producer.put(payloads.get(index + count)).whenComplete(callback);
             count++;
         }
         return count;
     }
 
-    private long feedPaced(long index, long start, long deadline, BiConsumer<PutResult, Throwable> callback) {
+    private long feedPaced(long index, long start, BooleanSupplier feeding, BiConsumer<PutResult, Throwable> callback) {
         double perThreadPerNano = recordsPerSecond / (double) threads / 1e9;
         long count = 0;
-        long now;
-        while ((now = System.nanoTime()) - deadline < 0) {
+        while (feeding.getAsBoolean()) {
+            long now = System.nanoTime();
             long due = (long) ((now - start) * perThreadPerNano);
             while (count < due) {
                 producer.put(payloads.get(index + count)).whenComplete(callback);
