@@ -10,15 +10,17 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Runs the end-to-end suite: every contender against every endpoint at every record size, then
- * the HTTP client comparison and the latency at half the saturation rate. Each contender of a
- * scenario is built fresh, warmed up with one discarded run, then measured {@code runs} times; a
- * full collection runs before each measured run so that one run's garbage is not billed to the next.
+ * Runs the end-to-end suite: every contender against every endpoint at every record size, each
+ * scenario followed by the producer's live heap at saturation ({@link HeapProbe}), then the HTTP
+ * client comparison and the latency at half the saturation rate. Each contender of a scenario is
+ * built fresh, warmed up with one discarded run, then measured {@code runs} times; a full
+ * collection runs before each measured run so that one run's garbage is not billed to the next.
  */
 final class Suite {
 
     /** Application threads feeding the producer in the HTTP comparison and at half rate. */
     static final int COMPARISON_PRODUCER_THREADS = 4;
+    private static final double MIB = 1024.0 * 1024.0;
 
     private final SuiteOptions options;
     private final PrintStream log;
@@ -57,6 +59,9 @@ final class Suite {
                     for (String key : options.contenders) {
                         results.main.add(measure(meter, endpoint, size, options.runs, options.warmupRunTime,
                                 () -> mainContender(key, endpoint, payloads, new RequestCounter()), key));
+                    }
+                    if (options.heapProbe) {
+                        results.liveHeap.add(probeHeap(meter, endpoint, payloads));
                     }
                 }
             }
@@ -112,6 +117,30 @@ final class Suite {
                         producerConfig);
             }
         };
+    }
+
+    /** The live heap of the producer fed by {@link #COMPARISON_PRODUCER_THREADS} threads, after the measured runs. */
+    private HeapProbe.Result probeHeap(ResourceMeter meter, Endpoint endpoint, Payloads payloads) {
+        int size = payloads.recordSize();
+        String key = "producer-" + COMPARISON_PRODUCER_THREADS;
+        long began = System.nanoTime();
+        try {
+            HeapProbe.Result r = new HeapProbe(meter, producerConfig).probe(endpoint.name(), size,
+                    () -> ProducerContender.onAsyncClient(endpoint, HttpClientKind.NETTY, COMPARISON_PRODUCER_THREADS,
+                            0, payloads, new RequestCounter(), producerConfig));
+            log.printf(Locale.ROOT, "%-15s %6d B  heap probe (%s): live %.1f MiB above idle (idle %.1f MiB), "
+                            + "buffered %.1f MiB / %,d records, %d requests in flight: %.1f s%n",
+                    endpoint.name(), size, key, r.liveAboveIdleBytes() / MIB, r.idleHeapBytes() / MIB,
+                    r.bufferedBytes() / MIB, r.bufferedRecords(), r.requestsInFlight(),
+                    (System.nanoTime() - began) / 1e9);
+            return r;
+        } catch (Exception | LinkageError e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            log.printf(Locale.ROOT, "%-15s %6d B  heap probe (%s) failed: %s%n", endpoint.name(), size, key, e);
+            return HeapProbe.Result.unavailable(endpoint.name(), size, key, rootMessage(e));
+        }
     }
 
     private void compareHttpClients(ResourceMeter meter, Endpoint endpoint, SuiteResults results) {

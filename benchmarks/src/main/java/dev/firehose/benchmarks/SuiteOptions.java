@@ -30,6 +30,7 @@ final class SuiteOptions {
             "  --sync-threads N              threads for the sync ceiling",
             "  --no-http-comparison          skip the HTTP client comparison",
             "  --no-half-rate                skip the latency at half the saturation rate",
+            "  --no-heap-probe               skip the live heap at saturation (a full GC while the buffer is full)",
             "  --readme PATH                 README to write the results into (between its markers)",
             "  --no-readme                   print the results only");
 
@@ -47,6 +48,7 @@ final class SuiteOptions {
     boolean httpComparison = true;
     List<Integer> httpComparisonSizes = List.of(100, 1024);
     boolean halfRate = true;
+    boolean heapProbe = true;
     Path readme;
     boolean writeReadme = true;
     List<String> arguments = List.of();
@@ -65,6 +67,7 @@ final class SuiteOptions {
             switch (option) {
                 case "--no-http-comparison" -> options.httpComparison = false;
                 case "--no-half-rate" -> options.halfRate = false;
+                case "--no-heap-probe" -> options.heapProbe = false;
                 case "--no-readme" -> options.writeReadme = false;
                 case "--help", "-h" -> throw new IllegalArgumentException(USAGE);
                 default -> {

@@ -14,6 +14,7 @@ final class SuiteResults {
     final List<HttpResult> httpCeiling = new ArrayList<>();
     final List<HttpResult> httpProducer = new ArrayList<>();
     final List<HalfRate> halfRate = new ArrayList<>();
+    final List<HeapProbe.Result> liveHeap = new ArrayList<>();
 
     SuiteResults(SuiteOptions options, ProducerConfig producerConfig, int ceilingInFlight) {
         this.options = options;
