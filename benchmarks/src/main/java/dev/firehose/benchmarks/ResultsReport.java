@@ -6,6 +6,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -65,6 +66,10 @@ final class ResultsReport {
         if (!results.halfRate.isEmpty()) {
             md.append("\n#### Latency at half the saturation rate\n\n");
             halfRateTable(md);
+        }
+        if (!results.liveHeap.isEmpty()) {
+            md.append("\n#### Live heap at saturation (after a full GC)\n\n");
+            liveHeapTable(md);
         }
         List<String> notes = notes();
         if (!notes.isEmpty()) {
@@ -134,24 +139,59 @@ final class ResultsReport {
                     limitMillis, r.endpoint(), size(r.recordSize()), p99, count(half.fedRecordsPerSecond()),
                     verdict(p99 <= limitMillis, String.format(Locale.ROOT, "%.1f ms", p99 - limitMillis))));
         }
+        heapTarget(md);
+    }
+
+    /**
+     * The heap target: on the live heap at saturation when the heap probe ran, otherwise on the
+     * heap left after any collection during the measured runs (an upper bound).
+     */
+    private void heapTarget(StringBuilder md) {
         long boundBytes = heapBoundBytes();
+        String target = String.format(Locale.ROOT, "heap held ≤ buffer bound + requests in flight (%.0f MiB)",
+                boundBytes / MIB);
+        String bound = String.format(Locale.ROOT, "%nThe heap bound is the buffer bound (%d MiB of record data, "
+                        + "in-flight records included) plus one marshalled body (base64, 4/3 of 4 MiB) per request in "
+                        + "flight (%d). ",
+                config.maxBufferedBytes() / (1024 * 1024), config.maxInFlightRequestsPerStream());
+        List<String> probed = results.liveHeap.stream().filter(HeapProbe.Result::measured)
+                .map(HeapProbe.Result::endpoint).distinct().toList();
+        if (!probed.isEmpty()) {
+            for (String endpoint : probed) {
+                HeapProbe.Result worst = results.liveHeap.stream()
+                        .filter(r -> r.measured() && r.endpoint().equals(endpoint))
+                        .max(Comparator.comparingLong(HeapProbe.Result::liveAboveIdleBytes)).orElseThrow();
+                long live = worst.liveAboveIdleBytes();
+                md.append(String.format(Locale.ROOT, "| %s | %s, all sizes | largest %.0f MiB live above the idle "
+                                + "heap, after a full GC at saturation (%s, %s; buffer %s, %d requests in flight) | %s |%n",
+                        target, endpoint, live / MIB, worst.key(), size(worst.recordSize()), buffered(worst),
+                        worst.requestsInFlight(), verdict(live <= boundBytes, String.format(Locale.ROOT, "%.0f MiB",
+                                (live - boundBytes) / MIB))));
+            }
+            md.append(bound).append(String.format(Locale.ROOT, "Live heap is the heap a full collection leaves "
+                    + "while the producer is saturated (%d application threads putting, the buffer full, requests in "
+                    + "flight), the largest of %d such collections, less the heap a full collection leaves before, "
+                    + "with no producer (table below). Over firehose-local it includes what the endpoint holds of "
+                    + "the requests it is receiving, as it runs in the same process. The heap after GC of the "
+                    + "endpoint tables counts garbage that survived a young collection, so it is only an upper "
+                    + "bound.%n",
+                    Suite.COMPARISON_PRODUCER_THREADS, HeapProbe.SAMPLES));
+            return;
+        }
         results.main.stream()
                 .filter(r -> r.key().startsWith("producer-") && r.measured())
                 .max((a, b) -> Double.compare(retainedHeap(a), retainedHeap(b)))
                 .ifPresent(worst -> {
                     double retained = retainedHeap(worst);
-                    md.append(String.format(Locale.ROOT, "| heap held ≤ buffer bound + requests in flight (%.0f MiB) "
-                                    + "| all | largest %.0f MiB after GC above the idle heap (%s, %s, %s) | %s |%n",
-                            boundBytes / MIB, retained / MIB, worst.endpoint(), worst.key(), size(worst.recordSize()),
+                    md.append(String.format(Locale.ROOT, "| %s | all | largest %.0f MiB after GC above the idle heap "
+                                    + "(%s, %s, %s) | %s |%n",
+                            target, retained / MIB, worst.endpoint(), worst.key(), size(worst.recordSize()),
                             verdict(retained <= boundBytes, String.format(Locale.ROOT, "%.0f MiB",
                                     (retained - boundBytes) / MIB))));
                 });
-        md.append(String.format(Locale.ROOT, "%nThe heap bound is the buffer bound (%d MiB of record data, in-flight "
-                        + "records included) plus one marshalled body (base64, 4/3 of 4 MiB) per request in flight "
-                        + "(%d). Heap held is the largest heap use right after a collection during a run, less the "
-                        + "heap use after the full collection that precedes the run; it counts garbage that survived "
-                        + "a young collection, so it is an upper bound.%n",
-                config.maxBufferedBytes() / (1024 * 1024), config.maxInFlightRequestsPerStream()));
+        md.append(bound).append("Heap held is the largest heap use right after a collection during a run, less the "
+                + "heap use after the full collection that precedes the run; it counts garbage that survived a young "
+                + "collection, so it is an upper bound.\n");
     }
 
     long heapBoundBytes() {
@@ -272,6 +312,40 @@ final class ResultsReport {
                             RunMeasurement::clientCpuMicrosPerRecord, 2, r.endpoint()))
                     .append(" |\n");
         }
+    }
+
+    void liveHeapTable(StringBuilder md) {
+        md.append("| endpoint | size | live heap at saturation above idle, MiB | idle live heap, MiB "
+                + "| buffered at the sample: data / records (share of the bound) | requests in flight at the sample |\n");
+        md.append("|---|---|--:|--:|--:|--:|\n");
+        for (HeapProbe.Result r : results.liveHeap) {
+            if (!r.measured()) {
+                md.append(String.format(Locale.ROOT, "| %s | %s | not measured: %s ||||%n", r.endpoint(),
+                        size(r.recordSize()), r.note()));
+                continue;
+            }
+            md.append("| ").append(r.endpoint())
+                    .append(" | ").append(size(r.recordSize()))
+                    .append(" | ").append(fixed(r.liveAboveIdleBytes() / MIB, 1))
+                    .append(" | ").append(fixed(r.idleHeapBytes() / MIB, 1))
+                    .append(" | ").append(buffered(r))
+                    .append(" | ").append(r.requestsInFlight())
+                    .append(" |\n");
+        }
+        md.append(String.format(Locale.ROOT, "%nThe producer fed flat out by %d threads on the async Netty client, "
+                        + "after the measured runs: once its buffer has been full for %d ms, %d full collections "
+                        + "(`System.gc()`) %d ms apart while the threads keep putting; the largest heap one leaves, "
+                        + "less the heap a full collection leaves before the probe with no producer. Buffered and in "
+                        + "flight are the producer's own stats just before that collection. firehose-local stores "
+                        + "nothing (sink mode); Netty's pooled buffers are mostly direct memory, outside the heap.%n",
+                Suite.COMPARISON_PRODUCER_THREADS, HeapProbe.FULL_FOR.toMillis(), HeapProbe.SAMPLES,
+                HeapProbe.SAMPLE_SPACING.toMillis()));
+    }
+
+    /** Buffered data and records at the sample, and the buffer's fill: the larger share of its two bounds. */
+    private String buffered(HeapProbe.Result r) {
+        return fixed(r.bufferedBytes() / MIB, 1) + " MiB / " + count(r.bufferedRecords()) + " records ("
+                + fixed(100 * HeapProbe.fillShare(config, r.bufferedBytes(), r.bufferedRecords()), 0) + "%)";
     }
 
     private List<String> notes() {

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Runs every contender of the suite briefly against the in-process endpoint and checks the
  * harness's books, not its speed: every record sent is acknowledged, the requests the clients
- * transmitted carry exactly those records, and the report shows every contender.
+ * transmitted carry exactly those records, the heap probe finds the producer holding records, and
+ * the report shows every contender.
  */
 class SuiteTest {
 
@@ -49,12 +50,22 @@ class SuiteTest {
             }
         }
 
+        assertThat(results.liveHeap).hasSize(1);
+        HeapProbe.Result probe = results.liveHeap.get(0);
+        assertThat(probe.measured()).as(probe.note()).isTrue();
+        assertThat(probe.key()).isEqualTo("producer-4");
+        assertThat(probe.acknowledged()).isPositive();
+        assertThat(probe.bufferedRecords()).isPositive();
+        assertThat(probe.idleHeapBytes()).isPositive();
+        assertThat(probe.liveHeapBytes()).isPositive();
+
         String markdown = new ResultsReport(results, "results.png").markdown(ZonedDateTime.now());
         for (ScenarioResult result : results.main) {
             assertThat(markdown).contains("| 100 B | " + result.description() + " | ");
         }
         assertThat(markdown).contains("| target | where | measured | verdict |")
                 .contains("Latency at half the saturation rate")
+                .contains("Live heap at saturation (after a full GC)")
                 .doesNotContain("NaN");
 
         Path png = dir.resolve("results.png");
