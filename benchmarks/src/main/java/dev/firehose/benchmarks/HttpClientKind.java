@@ -38,6 +38,17 @@ enum HttpClientKind {
         return label;
     }
 
+    /** The kind whose {@link #label()} is {@code label}. */
+    static HttpClientKind byLabel(String label) {
+        for (HttpClientKind kind : values()) {
+            if (kind.label.equals(label)) {
+                return kind;
+            }
+        }
+        throw new IllegalArgumentException("unknown HTTP client " + label + "; known: "
+                + java.util.Arrays.stream(values()).map(HttpClientKind::label).toList());
+    }
+
     boolean isAsync() {
         return async;
     }

@@ -332,13 +332,15 @@ final class ResultsReport {
                     .append(" | ").append(r.requestsInFlight())
                     .append(" |\n");
         }
-        md.append(String.format(Locale.ROOT, "%nThe producer fed flat out by %d threads on the async Netty client, "
+        HttpClientKind client = results.options.heapProbeClient;
+        md.append(String.format(Locale.ROOT, "%nThe producer fed flat out by %d threads on the %s, "
                         + "after the measured runs: once its buffer has been full for %d ms, %d full collections "
                         + "(`System.gc()`) %d ms apart while the threads keep putting; the largest heap one leaves, "
                         + "less the heap a full collection leaves before the probe with no producer. Buffered and in "
                         + "flight are the producer's own stats just before that collection. firehose-local stores "
                         + "nothing (sink mode); Netty's pooled buffers are mostly direct memory, outside the heap.%n",
-                Suite.COMPARISON_PRODUCER_THREADS, HeapProbe.FULL_FOR.toMillis(), HeapProbe.SAMPLES,
+                Suite.COMPARISON_PRODUCER_THREADS, Suite.rowLabel(client).replace("(", "").replace(")", "")
+                        + " client", HeapProbe.FULL_FOR.toMillis(), HeapProbe.SAMPLES,
                 HeapProbe.SAMPLE_SPACING.toMillis()));
     }
 

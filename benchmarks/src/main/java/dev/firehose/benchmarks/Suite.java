@@ -126,8 +126,11 @@ final class Suite {
         long began = System.nanoTime();
         try {
             HeapProbe.Result r = new HeapProbe(meter, producerConfig).probe(endpoint.name(), size,
-                    () -> ProducerContender.onAsyncClient(endpoint, HttpClientKind.NETTY, COMPARISON_PRODUCER_THREADS,
-                            0, payloads, new RequestCounter(), producerConfig));
+                    () -> options.heapProbeClient.isAsync()
+                            ? ProducerContender.onAsyncClient(endpoint, options.heapProbeClient,
+                                    COMPARISON_PRODUCER_THREADS, 0, payloads, new RequestCounter(), producerConfig)
+                            : ProducerContender.onSyncClient(endpoint, options.heapProbeClient,
+                                    COMPARISON_PRODUCER_THREADS, 0, payloads, new RequestCounter(), producerConfig));
             log.printf(Locale.ROOT, "%-15s %6d B  heap probe (%s): live %.1f MiB above idle (idle %.1f MiB), "
                             + "buffered %.1f MiB / %,d records, %d requests in flight: %.1f s%n",
                     endpoint.name(), size, key, r.liveAboveIdleBytes() / MIB, r.idleHeapBytes() / MIB,

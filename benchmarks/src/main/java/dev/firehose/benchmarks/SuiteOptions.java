@@ -31,6 +31,7 @@ final class SuiteOptions {
             "  --no-http-comparison          skip the HTTP client comparison",
             "  --no-half-rate                skip the latency at half the saturation rate",
             "  --no-heap-probe               skip the live heap at saturation (a full GC while the buffer is full)",
+            "  --heap-probe-client NAME      HTTP client of the heap probe's producer (default netty-nio-client)",
             "  --readme PATH                 README to write the results into (between its markers)",
             "  --no-readme                   print the results only");
 
@@ -49,6 +50,7 @@ final class SuiteOptions {
     List<Integer> httpComparisonSizes = List.of(100, 1024);
     boolean halfRate = true;
     boolean heapProbe = true;
+    HttpClientKind heapProbeClient = HttpClientKind.NETTY;
     Path readme;
     boolean writeReadme = true;
     List<String> arguments = List.of();
@@ -105,6 +107,7 @@ final class SuiteOptions {
             case "--ceiling-async-threads" -> ceilingAsyncThreads = Integer.parseInt(value);
             case "--sync-threads" -> syncThreads = Integer.parseInt(value);
             case "--readme" -> readme = Path.of(value);
+            case "--heap-probe-client" -> heapProbeClient = HttpClientKind.byLabel(value);
             default -> throw new IllegalArgumentException("unknown option " + option + "\n" + USAGE);
         }
     }
