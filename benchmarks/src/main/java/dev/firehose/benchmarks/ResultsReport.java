@@ -339,8 +339,9 @@ final class ResultsReport {
                         + "less the heap a full collection leaves before the probe with no producer. Buffered and in "
                         + "flight are the producer's own stats just before that collection. firehose-local stores "
                         + "nothing (sink mode); Netty's pooled buffers are mostly direct memory, outside the heap.%n",
-                Suite.COMPARISON_PRODUCER_THREADS, Suite.rowLabel(client).replace("(", "").replace(")", "")
-                        + " client", HeapProbe.FULL_FOR.toMillis(), HeapProbe.SAMPLES,
+                Suite.COMPARISON_PRODUCER_THREADS, client == HttpClientKind.NETTY ? "async Netty client"
+                        : client.label() + (client.isAsync() ? " async client" : " sync client"),
+                HeapProbe.FULL_FOR.toMillis(), HeapProbe.SAMPLES,
                 HeapProbe.SAMPLE_SPACING.toMillis()));
     }
 
