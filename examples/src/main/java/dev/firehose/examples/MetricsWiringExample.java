@@ -23,8 +23,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
@@ -97,12 +95,10 @@ public final class MetricsWiringExample implements Callable<Integer> {
         try (FirehoseLocal local = FirehoseLocal.builder().port(0).build().start()) {
             local.createDeliveryStream(STREAM);
             local.setQuota(STREAM, Quota.awsLargeRegionDefault());
-            StaticCredentialsProvider credentials = StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(FirehoseLocal.DUMMY_ACCESS_KEY, FirehoseLocal.DUMMY_ACCESS_KEY));
             try (FirehoseAsyncClient firehose = local.asyncClientBuilder()
                          .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())).build();
                  CloudWatchAsyncClient cloudWatch = CloudWatchAsyncClient.builder().endpointOverride(local.endpoint())
-                         .region(Region.US_EAST_1).credentialsProvider(credentials).build()) {
+                         .region(Region.US_EAST_1).credentialsProvider(FirehoseLocal.credentialsProvider()).build()) {
                 run(firehose, cloudWatch);
             }
         }

@@ -28,8 +28,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
@@ -65,8 +63,6 @@ import software.amazon.awssdk.services.firehose.FirehoseAsyncClientBuilder;
 public final class WebTrafficExample implements Callable<Integer> {
 
     static final String EMBEDDED_STREAM = "web-traffic";
-    private static final StaticCredentialsProvider LOCAL_CREDENTIALS = StaticCredentialsProvider.create(
-            AwsBasicCredentials.create(FirehoseLocal.DUMMY_ACCESS_KEY, FirehoseLocal.DUMMY_ACCESS_KEY));
 
     @Option(names = "--records", defaultValue = "2550", paramLabel = "N",
             description = "Records to send (default: ${DEFAULT-VALUE}, as in the scenario).")
@@ -195,7 +191,7 @@ public final class WebTrafficExample implements Callable<Integer> {
 
             FirehoseAsyncClientBuilder firehose = local.asyncClientBuilder();
             CloudWatchAsyncClientBuilder cloudWatch = CloudWatchAsyncClient.builder()
-                    .endpointOverride(local.endpoint()).region(Region.US_EAST_1).credentialsProvider(LOCAL_CREDENTIALS);
+                    .endpointOverride(local.endpoint()).region(Region.US_EAST_1).credentialsProvider(FirehoseLocal.credentialsProvider());
             Report sent = send(firehose, cloudWatch, EMBEDDED_STREAM, Duration.ofSeconds(10));
 
             local.deliverNow();

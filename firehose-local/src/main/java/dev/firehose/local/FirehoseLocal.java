@@ -114,7 +114,7 @@ public final class FirehoseLocal implements AutoCloseable {
         return FirehoseAsyncClient.builder()
                 .endpointOverride(endpoint())
                 .region(Region.US_EAST_1)
-                .credentialsProvider(credentials());
+                .credentialsProvider(credentialsProvider());
     }
 
     /** A client builder pointed at this endpoint with region us-east-1 and dummy static credentials. */
@@ -122,7 +122,7 @@ public final class FirehoseLocal implements AutoCloseable {
         return FirehoseClient.builder()
                 .endpointOverride(endpoint())
                 .region(Region.US_EAST_1)
-                .credentialsProvider(credentials());
+                .credentialsProvider(credentialsProvider());
     }
 
     /** A new async client for this endpoint; the caller owns and closes it. */
@@ -135,7 +135,11 @@ public final class FirehoseLocal implements AutoCloseable {
         return syncClientBuilder().build();
     }
 
-    private static StaticCredentialsProvider credentials() {
+    /**
+     * The dummy static credentials the clients above use; any SDK client for this endpoint (a
+     * CloudWatch client, say) can use them too. Signatures are not checked, but requests must be signed.
+     */
+    public static StaticCredentialsProvider credentialsProvider() {
         return StaticCredentialsProvider.create(AwsBasicCredentials.create(DUMMY_ACCESS_KEY, "firehose-local-secret"));
     }
 

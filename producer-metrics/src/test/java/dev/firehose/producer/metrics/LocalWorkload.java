@@ -17,8 +17,6 @@ import dev.firehose.producer.ProducerConfig;
 import dev.firehose.producer.PutResult;
 import dev.firehose.producer.RecordFailedException;
 import io.github.resilience4j.core.IntervalFunction;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.interceptor.Context;
@@ -58,8 +56,7 @@ final class LocalWorkload {
         return CloudWatchAsyncClient.builder()
                 .endpointOverride(local.endpoint())
                 .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(FirehoseLocal.DUMMY_ACCESS_KEY, "firehose-local-secret")))
+                .credentialsProvider(FirehoseLocal.credentialsProvider())
                 .build();
     }
 
