@@ -41,6 +41,13 @@ import software.amazon.awssdk.services.firehose.FirehoseAsyncClient;
  */
 public interface FirehoseProducer extends AutoCloseable {
 
+    /**
+     * How much longer than its timeout {@link #close(Duration)} may take: 1 s. Within it, a close
+     * that ran out of time fails the pending records, stops the sender, interrupts the request
+     * threads and waits for them.
+     */
+    Duration CLOSE_MARGIN = Duration.ofSeconds(1);
+
     /** @return a builder for a producer */
     static Builder builder() {
         return new Builder();
@@ -139,8 +146,14 @@ public interface FirehoseProducer extends AutoCloseable {
     /**
      * Stops accepting records (a later {@code put} throws {@link IllegalStateException}), sends
      * what is buffered, waits up to {@code timeout} for every record to settle, then fails the
-     * records still pending with {@link ProducerClosedException}, stops its threads and closes
-     * the SDK client if the producer built it. Closing twice is harmless.
+     * records still pending with {@link ProducerClosedException} (those whose request was handed
+     * to the client and not answered say {@link RecordFailedException#mayBeDuplicated()}), stops
+     * its threads and closes the SDK client if the producer built it. Closing twice is harmless.
+     *
+     * <p>It returns within {@code timeout} plus {@link #CLOSE_MARGIN}, with every future
+     * completed. A request thread that is stuck inside a client call (or an application's
+     * callback) when the time is up is interrupted; if that does not free it, it is abandoned
+     * (logged as an error) and ends whenever the call returns, changing nothing.
      *
      * @param timeout how long to wait for pending records
      */
@@ -175,14 +188,15 @@ public interface FirehoseProducer extends AutoCloseable {
          * request in flight, and closes it on {@link #close()}.
          *
          * <p>A client passed here is called from the producer's request threads (one per core,
-         * at most {@link ProducerConfig#maxInFlightRequestsPerStream()}), which marshal and sign
-         * each request and handle its response, and it is never closed by the producer. The
-         * producer still makes every retry itself and bounds each request with an API call
-         * timeout no later than the earliest delivery deadline in the batch; any retries the
-         * client's own retry strategy makes happen inside one producer attempt, count as one
-         * attempt, and may hide a lost response (the record may then be stored twice without
-         * being flagged). For exact attempt counts build the client with
-         * {@code overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))}.
+         * at most {@link ProducerConfig#maxInFlightRequests()}), which marshal and sign each
+         * request and handle its response, and it is never closed by the producer. Its region,
+         * credentials, proxy and HTTP client are its own; its retry strategy is not used: each
+         * request turns the SDK's retries off for that request only (a request-level plugin), so
+         * that every attempt is the producer's own and a lost answer is never hidden behind a
+         * retry of the SDK's (if a client retries anyway, the request's records are flagged
+         * {@link PutResult#mayBeDuplicated()}). The SDK's clock-skew correction keeps working.
+         * Each request carries an API call timeout (see {@link ProducerConfig#requestTimeout()}),
+         * and the producer fails every record at its delivery deadline whatever the client does.
          *
          * @param client the client
          * @return this builder

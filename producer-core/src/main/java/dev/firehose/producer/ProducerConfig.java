@@ -1,6 +1,8 @@
 package dev.firehose.producer;
 
 import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -86,10 +88,30 @@ public final class ProducerConfig {
      */
     public static final Duration DEFAULT_DELIVERY_TIMEOUT = Duration.ofMinutes(2);
     /**
-     * Default longest time of one request (the SDK's API call timeout): 30 s, shortened to the
-     * earliest delivery deadline among the request's records.
+     * Default longest time of one request (the SDK's API call timeout): 30 s. A request's timeout
+     * is its own: records with less than this left before their deadline travel in requests of
+     * their own, whose timeout is the time left to the latest of their deadlines.
      */
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * Default requests in flight across all streams: 50, the size of the connection pool of the
+     * client the producer builds (the SDK's default). With the producer's own client each request
+     * in flight holds one request thread, so this also bounds those threads. It is five times the
+     * per-stream default, so a stream whose requests hang holds at most a fifth of them.
+     */
+    public static final int DEFAULT_MAX_IN_FLIGHT_REQUESTS = 50;
+    /**
+     * Default share of the buffer one stream may hold: 0.25 of {@link #maxBufferedBytes()} and of
+     * {@link #maxBufferedRecords()}. A stream whose requests hang or are throttled fills at most its
+     * share, so up to three sick streams still leave a quarter of the buffer to the healthy ones.
+     */
+    public static final double DEFAULT_MAX_STREAM_BUFFER_SHARE = 0.25;
+    /**
+     * Default time after which the state the producer keeps for a stream (its queues, pacing and
+     * per-stream counters) is dropped once the stream has nothing buffered: 5 minutes. Its counters
+     * stay in the totals; a later put starts the stream afresh.
+     */
+    public static final Duration DEFAULT_STREAM_IDLE_TIMEOUT = Duration.ofMinutes(5);
     /** Default: adapt the sending rate to throttling (AIMD): true. */
     public static final boolean DEFAULT_ADAPTIVE_THROTTLING = true;
     /** Default static per-stream limits (records/s, bytes/s, requests/s): 0, meaning none. */
@@ -111,6 +133,13 @@ public final class ProducerConfig {
     private final long recordsPerSecondLimit;
     private final long bytesPerSecondLimit;
     private final long requestsPerSecondLimit;
+    private final int maxInFlightRequests;
+    private final double maxStreamBufferShare;
+    private final Duration streamIdleTimeout;
+    /** The RetryConfig set with the builder, or null. */
+    private final RetryConfig retryConfigSet;
+    private final RetryConfig retryConfig;
+    private final Retry retry;
 
     private ProducerConfig(Builder b) {
         this.lingerTime = b.lingerTime;
@@ -129,6 +158,14 @@ public final class ProducerConfig {
         this.recordsPerSecondLimit = b.recordsPerSecondLimit;
         this.bytesPerSecondLimit = b.bytesPerSecondLimit;
         this.requestsPerSecondLimit = b.requestsPerSecondLimit;
+        this.maxInFlightRequests = b.maxInFlightRequests;
+        this.maxStreamBufferShare = b.maxStreamBufferShare;
+        this.streamIdleTimeout = b.streamIdleTimeout;
+        this.retry = b.retry;
+        this.retryConfigSet = b.retryConfig;
+        this.retryConfig = b.retry != null ? b.retry.getRetryConfig()
+                : b.retryConfig != null ? b.retryConfig
+                : RetryConfig.custom().maxAttempts(b.maxAttempts).intervalFunction(b.retryInterval).build();
     }
 
     /** @return a builder with every setting at its default */
@@ -186,14 +223,52 @@ public final class ProducerConfig {
         return maxBlockTime;
     }
 
-    /** @return the most attempts per record, the first included */
+    /**
+     * @return the most attempts per record, the first included: the {@link #retryConfig()}'s
+     *     {@code maxAttempts}
+     */
     public int maxAttempts() {
-        return maxAttempts;
+        return retryConfig.getMaxAttempts();
     }
 
-    /** @return the Resilience4j interval function giving the wait before attempt n+1 after attempt n */
+    /**
+     * @return the interval function set with {@link Builder#retryInterval}; the wait a
+     *     {@link #retry()} or {@link #retryConfig()} handed in gives is its own
+     */
     public IntervalFunction retryInterval() {
         return retryInterval;
+    }
+
+    /**
+     * @return the Resilience4j retry settings the producer's retries follow: those of the
+     *     {@link #retry()} handed in, else those set with {@link Builder#retryConfig}, else
+     *     {@link #maxAttempts()} attempts spaced by {@link #retryInterval()}
+     */
+    public RetryConfig retryConfig() {
+        return retryConfig;
+    }
+
+    /**
+     * @return the Resilience4j {@link Retry} handed in with {@link Builder#retry(Retry)}, or null:
+     *     the producer then makes its own from {@link #retryConfig()}
+     */
+    public Retry retry() {
+        return retry;
+    }
+
+    /** @return the most requests in flight across all streams */
+    public int maxInFlightRequests() {
+        return maxInFlightRequests;
+    }
+
+    /** @return the share of the buffer bounds one stream may hold, in (0, 1] */
+    public double maxStreamBufferShare() {
+        return maxStreamBufferShare;
+    }
+
+    /** @return how long a stream with nothing buffered keeps its state */
+    public Duration streamIdleTimeout() {
+        return streamIdleTimeout;
     }
 
     /** @return the longest time from {@code put} to a record's outcome */
@@ -236,8 +311,13 @@ public final class ProducerConfig {
                 + ", maxBufferedRecords=" + maxBufferedRecords
                 + ", bufferFullPolicy=" + bufferFullPolicy
                 + ", maxBlockTime=" + maxBlockTime
-                + ", maxAttempts=" + maxAttempts
-                + ", retryInterval=" + (retryInterval == DEFAULT_RETRY_INTERVAL ? "default" : "custom")
+                + ", maxInFlightRequests=" + maxInFlightRequests
+                + ", maxStreamBufferShare=" + maxStreamBufferShare
+                + ", streamIdleTimeout=" + streamIdleTimeout
+                + ", maxAttempts=" + maxAttempts()
+                + ", retry=" + (retry != null ? "Retry '" + retry.getName() + "'"
+                        : retryConfigSet != null ? "custom RetryConfig"
+                        : retryInterval == DEFAULT_RETRY_INTERVAL ? "default interval" : "custom interval")
                 + ", deliveryTimeout=" + deliveryTimeout
                 + ", requestTimeout=" + requestTimeout
                 + ", adaptiveThrottling=" + adaptiveThrottling
@@ -264,6 +344,11 @@ public final class ProducerConfig {
         private long recordsPerSecondLimit = DEFAULT_RATE_LIMIT;
         private long bytesPerSecondLimit = DEFAULT_RATE_LIMIT;
         private long requestsPerSecondLimit = DEFAULT_RATE_LIMIT;
+        private int maxInFlightRequests = DEFAULT_MAX_IN_FLIGHT_REQUESTS;
+        private double maxStreamBufferShare = DEFAULT_MAX_STREAM_BUFFER_SHARE;
+        private Duration streamIdleTimeout = DEFAULT_STREAM_IDLE_TIMEOUT;
+        private RetryConfig retryConfig;
+        private Retry retry;
 
         private Builder() {
         }
@@ -285,6 +370,11 @@ public final class ProducerConfig {
             recordsPerSecondLimit = c.recordsPerSecondLimit;
             bytesPerSecondLimit = c.bytesPerSecondLimit;
             requestsPerSecondLimit = c.requestsPerSecondLimit;
+            maxInFlightRequests = c.maxInFlightRequests;
+            maxStreamBufferShare = c.maxStreamBufferShare;
+            streamIdleTimeout = c.streamIdleTimeout;
+            retry = c.retry;
+            retryConfig = c.retryConfigSet;
         }
 
         /**
@@ -411,6 +501,88 @@ public final class ProducerConfig {
         }
 
         /**
+         * The Resilience4j retry settings the producer's retries follow, instead of
+         * {@link #maxAttempts(int)} and {@link #retryInterval(IntervalFunction)}: its
+         * {@code maxAttempts}, its interval function (given the attempt and the failure) and its
+         * {@code retryExceptions} / {@code retryOnException} predicate, which sees a
+         * {@link RecordFailedException} carrying the error code (and, for a failed request, the
+         * SDK's exception as its cause). Errors that retrying cannot fix (an unknown stream, a
+         * rejected signature, bad credentials) are never retried, whatever the predicate says.
+         * Default: none, {@link #maxAttempts(int)} and {@link #retryInterval(IntervalFunction)} apply.
+         *
+         * @param retryConfig the settings, or null to go back to the default
+         * @return this builder
+         */
+        public Builder retryConfig(RetryConfig retryConfig) {
+            this.retryConfig = retryConfig;
+            return this;
+        }
+
+        /**
+         * The Resilience4j {@link Retry} that decides the producer's retries, for example one from
+         * the application's {@code RetryRegistry} (so that {@code resilience4j-micrometer}'s retry
+         * metrics and the registry's event consumers see the producer's records). Each record that
+         * fails (or each record of a request that failed) goes through its own
+         * {@link Retry#asyncContext()}: its events and metrics count records. Its config applies as
+         * described at {@link #retryConfig(RetryConfig)}. The producer never sleeps on the
+         * {@code Retry}'s behalf: it schedules the retry itself and keeps the delivery timeout.
+         * Default: none, the producer makes its own {@code Retry} from {@link ProducerConfig#retryConfig()}.
+         *
+         * @param retry the retry, or null to go back to the default
+         * @return this builder
+         */
+        public Builder retry(Retry retry) {
+            this.retry = retry;
+            return this;
+        }
+
+        /**
+         * The most requests in flight across all streams. With the client the producer builds, each
+         * request in flight holds one request thread and one pooled connection; so this also bounds
+         * those threads. Default {@link ProducerConfig#DEFAULT_MAX_IN_FLIGHT_REQUESTS} (50). Must
+         * be at least {@link #maxInFlightRequestsPerStream(int)} (checked by {@link #build()}).
+         *
+         * @param maxInFlightRequests 1 to 10,000
+         * @return this builder
+         */
+        public Builder maxInFlightRequests(int maxInFlightRequests) {
+            this.maxInFlightRequests = inRange("maxInFlightRequests", maxInFlightRequests, 1, 10_000);
+            return this;
+        }
+
+        /**
+         * The share of {@link #maxBufferedBytes(long)} and of {@link #maxBufferedRecords(int)} that one
+         * stream may hold: a put to a stream at its share waits (or fails, under
+         * {@link BufferFullPolicy#FAIL}) while puts to other streams go on. Default
+         * {@link ProducerConfig#DEFAULT_MAX_STREAM_BUFFER_SHARE} (0.25). A producer that sends to one
+         * stream only may set 1.0. The share always holds at least one full batch.
+         *
+         * @param maxStreamBufferShare more than 0, at most 1
+         * @return this builder
+         */
+        public Builder maxStreamBufferShare(double maxStreamBufferShare) {
+            if (!(maxStreamBufferShare > 0 && maxStreamBufferShare <= 1)) {
+                throw new IllegalArgumentException("maxStreamBufferShare must be more than 0 and at most 1, was "
+                        + maxStreamBufferShare);
+            }
+            this.maxStreamBufferShare = maxStreamBufferShare;
+            return this;
+        }
+
+        /**
+         * How long a stream with nothing buffered and nothing in flight keeps the state the producer
+         * holds for it (queues, pacing, per-stream counters). Its counters stay in the totals.
+         * Default {@link ProducerConfig#DEFAULT_STREAM_IDLE_TIMEOUT} (5 minutes).
+         *
+         * @param streamIdleTimeout more than zero
+         * @return this builder
+         */
+        public Builder streamIdleTimeout(Duration streamIdleTimeout) {
+            this.streamIdleTimeout = positive("streamIdleTimeout", streamIdleTimeout);
+            return this;
+        }
+
+        /**
          * The longest time from {@code put} to a record's outcome, retries included (like Kafka's
          * {@code delivery.timeout.ms}). Default {@link ProducerConfig#DEFAULT_DELIVERY_TIMEOUT} (2 minutes).
          * Must be longer than the linger time (checked by {@link #build()}).
@@ -424,8 +596,10 @@ public final class ProducerConfig {
         }
 
         /**
-         * The longest time of one request, set as the SDK's API call timeout and shortened to the
-         * earliest delivery deadline in the batch. Default {@link ProducerConfig#DEFAULT_REQUEST_TIMEOUT} (30 s).
+         * The longest time of one request, set as the SDK's API call timeout. Records with less than
+         * this left before their delivery deadline are not sent with fresher records: they go in
+         * requests of their own, whose timeout is the time left to the latest of their deadlines
+         * (the producer fails each record at its own deadline, in flight or not). Default {@link ProducerConfig#DEFAULT_REQUEST_TIMEOUT} (30 s).
          *
          * @param requestTimeout more than zero
          * @return this builder
@@ -488,7 +662,8 @@ public final class ProducerConfig {
          *
          * @return the immutable config
          * @throws IllegalArgumentException if maxBufferedBytes &lt; maxBatchBytes, maxBufferedRecords &lt;
-         *     maxBatchRecords, or deliveryTimeout &lt;= lingerTime
+         *     maxBatchRecords, maxInFlightRequests &lt; maxInFlightRequestsPerStream, both retry and
+         *     retryConfig are set, or deliveryTimeout &lt;= lingerTime
          */
         public ProducerConfig build() {
             if (maxBufferedBytes < maxBatchBytes) {
@@ -498,6 +673,14 @@ public final class ProducerConfig {
             if (maxBufferedRecords < maxBatchRecords) {
                 throw new IllegalArgumentException("maxBufferedRecords (" + maxBufferedRecords
                         + ") must be at least maxBatchRecords (" + maxBatchRecords + ")");
+            }
+            if (maxInFlightRequests < maxInFlightRequestsPerStream) {
+                throw new IllegalArgumentException("maxInFlightRequests (" + maxInFlightRequests
+                        + ") must be at least maxInFlightRequestsPerStream (" + maxInFlightRequestsPerStream + ")");
+            }
+            if (retry != null && retryConfig != null) {
+                throw new IllegalArgumentException("set either retry or retryConfig, not both: a Retry carries"
+                        + " its own RetryConfig");
             }
             if (deliveryTimeout.compareTo(lingerTime) <= 0) {
                 throw new IllegalArgumentException("deliveryTimeout (" + deliveryTimeout

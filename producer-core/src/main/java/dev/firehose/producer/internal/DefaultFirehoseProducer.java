@@ -8,6 +8,7 @@ import dev.firehose.producer.ProducerStats;
 import dev.firehose.producer.PutResult;
 import dev.firehose.producer.RecordTooLargeException;
 import dev.firehose.producer.StreamStats;
+import io.github.resilience4j.retry.Retry;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -39,7 +40,8 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
 
     private static final Logger log = LoggerFactory.getLogger(DefaultFirehoseProducer.class);
     private static final AtomicLong IDS = new AtomicLong();
-    private static final Duration FORCED_CLOSE_GRACE = Duration.ofSeconds(5);
+    /** Of {@link FirehoseProducer#CLOSE_MARGIN}, what a forced close gives the sender to fail what is pending. */
+    private static final Duration SENDER_GRACE = FirehoseProducer.CLOSE_MARGIN.dividedBy(2);
     private static final String NAME_PREFIX = "firehose-producer-";
 
     private final String defaultStream;
@@ -59,6 +61,7 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
     private final Thread senderThread;
     private final AtomicInteger appendsInProgress = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean clientClosed = new AtomicBoolean();
     private final String name;
 
     /**
@@ -110,7 +113,7 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
         try {
             producer = new DefaultFirehoseProducer(defaultStream,
                     new BlockingFirehoseClient(Objects.requireNonNull(client, "client")), ownsClient, config,
-                    Ticker.system(), RequestThreads.perRequest(name));
+                    Ticker.system(), RequestThreads.perRequest(name, config.maxInFlightRequests()));
         } catch (RuntimeException e) {
             if (ownsClient) {
                 client.close();
@@ -126,8 +129,7 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
      * the asynchronous client only marshals and signs on them, and then returns.
      */
     static int requestThreadCount(ProducerConfig config) {
-        return Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(),
-                config.maxInFlightRequestsPerStream()));
+        return Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), config.maxInFlightRequests()));
     }
 
     /**
@@ -149,18 +151,28 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
         this.ticker = ticker;
         this.deliveryTimeoutNanos = config.deliveryTimeout().toNanos();
         this.budget = new BufferBudget(config.maxBufferedBytes(), config.maxBufferedRecords(),
+                streamBound(config.maxBufferedBytes(), config.maxBatchBytes(), config.maxStreamBufferShare()),
+                streamBound(config.maxBufferedRecords(), config.maxBatchRecords(), config.maxStreamBufferShare()),
                 config.bufferFullPolicy(), config.maxBlockTime());
         this.settler = new Settler(budget, stats, listeners, ticker);
         this.accumulator = new RecordAccumulator(config.maxBatchRecords(), config.maxBatchBytes(),
-                config.lingerTime().toNanos(), now -> new RateController(config.maxInFlightRequestsPerStream(),
+                config.lingerTime().toNanos(), config.requestTimeout().toNanos(), config.maxInFlightRequests(),
+                config.streamIdleTimeout().toNanos(), budget,
+                now -> new RateController(config.maxInFlightRequestsPerStream(),
                         config.adaptiveThrottling(), config.recordsPerSecondLimit(), config.bytesPerSecondLimit(),
-                        config.requestsPerSecondLimit(), now));
+                        config.requestsPerSecondLimit(), now), stats::retire);
         this.requestThreads = requestThreads;
-        this.sender = new Sender(accumulator, client, requestThreads, new RetryPolicy(config.maxAttempts(),
-                config.retryInterval(), config.deliveryTimeout()), settler, stats, listeners, ticker,
-                config.requestTimeout(), appendsInProgress, this::onSenderTerminated);
+        Retry retry = config.retry() != null ? config.retry() : Retry.of(name, config.retryConfig());
+        this.sender = new Sender(accumulator, client, requestThreads, new RetryPolicy(retry, config.deliveryTimeout()),
+                settler, stats, listeners, ticker, config.requestTimeout(), appendsInProgress,
+                this::onSenderTerminated);
         this.senderThread = new Thread(sender, name + "-sender");
         this.senderThread.setDaemon(true);
+    }
+
+    /** A stream's share of a buffer bound: at least one full batch, at most the bound. */
+    static long streamBound(long bound, long batch, double share) {
+        return Math.min(bound, Math.max(batch, (long) Math.floor(bound * share)));
     }
 
     void start() {
@@ -171,6 +183,10 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
 
     Sender sender() {
         return sender;
+    }
+
+    RecordAccumulator accumulator() {
+        return accumulator;
     }
 
     /**
@@ -259,30 +275,36 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
     }
 
     private CompletableFuture<PutResult> admit(String stream, int size, SdkBytes data) {
-        // A put from a future's callback runs on a producer thread, one of those that free room: it
-        // must not wait for room, or it could wait for itself.
-        budget.acquire(size, blockedNanos -> {
-            stats.putBlocked();
-            if (!listeners.isEmpty()) {
-                Duration blocked = Duration.ofNanos(blockedNanos);
-                listeners.fire("putBlocked", l -> l.onPutBlocked(stream, blocked));
-            }
-        }, !isProducerThread());
         boolean wake;
         ProducerEntry entry;
-        appendsInProgress.incrementAndGet();
+        // Holds the stream's queue (and its share of the buffer) until the record is appended.
+        RecordAccumulator.StreamQueue queue = accumulator.enter(stream, ticker.read());
         try {
-            if (closed.get()) {
-                budget.release(size);
-                throw new IllegalStateException("producer " + name + " closed while put was in progress");
+            // A put from a future's callback runs on a producer thread, one of those that free room:
+            // it must not wait for room, or it could wait for itself.
+            budget.acquire(queue.share, size, blockedNanos -> {
+                stats.putBlocked();
+                if (!listeners.isEmpty()) {
+                    Duration blocked = Duration.ofNanos(blockedNanos);
+                    listeners.fire("putBlocked", l -> l.onPutBlocked(stream, blocked));
+                }
+            }, !isProducerThread());
+            appendsInProgress.incrementAndGet();
+            try {
+                if (closed.get()) {
+                    budget.release(queue.share, 1, size);
+                    throw new IllegalStateException("producer " + name + " closed while put was in progress");
+                }
+                long now = ticker.read();
+                entry = new ProducerEntry(stream, Record.builder().data(data).build(), size, now,
+                        now + deliveryTimeoutNanos, flushTracker.enter(), queue.share);
+                stats.recordAccepted(stream, size);
+                wake = accumulator.append(queue, entry);
+            } finally {
+                appendsInProgress.decrementAndGet();
             }
-            long now = ticker.read();
-            entry = new ProducerEntry(stream, Record.builder().data(data).build(), size, now,
-                    now + deliveryTimeoutNanos, flushTracker.enter());
-            stats.recordAccepted(stream, size);
-            wake = accumulator.append(entry);
         } finally {
-            appendsInProgress.decrementAndGet();
+            accumulator.leave(queue);
         }
         if (wake) {
             sender.wakeup();
@@ -339,12 +361,16 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
      * Shutdown order: (1) mark closed, so new puts throw; (2) wake puts blocked on the budget, so
      * they throw; (3) tell the sender to send everything without lingering and stop when idle;
      * (4) wait up to the timeout; (5) if records are still pending, make the sender cancel the
-     * requests in flight and fail every pending record; (6) the sender, as it exits, closes the
-     * client if the producer built it and logs a summary.
+     * requests in flight and fail every pending record, giving it half of
+     * {@link FirehoseProducer#CLOSE_MARGIN}, and if it is stuck (in an application's callback),
+     * fail them from this thread; (6) stop the request threads, interrupting them after a forced
+     * close, and close the client if the producer built it; (7) wait for the threads for what is
+     * left of the margin, then abandon any that a client or a callback still holds.
      */
     @Override
     public void close(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
+        long start = System.nanoTime();
         boolean first = closed.compareAndSet(false, true);
         if (first) {
             budget.close();
@@ -364,19 +390,55 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
             onSenderTerminated();
             return;
         }
+        long marginEnd = start + timeout.toNanos() + FirehoseProducer.CLOSE_MARGIN.toNanos();
+        boolean interrupted = false;
         try {
             if (!sender.awaitTermination(timeout)) {
                 sender.forceClose(timeout);
-                if (!sender.awaitTermination(FORCED_CLOSE_GRACE)) {
-                    log.atError().addKeyValue("producer", name).addKeyValue("graceMs", FORCED_CLOSE_GRACE.toMillis())
+                if (!sender.awaitTermination(SENDER_GRACE)) {
+                    log.atError().addKeyValue("producer", name).addKeyValue("graceMs", SENDER_GRACE.toMillis())
                             .log("sender thread did not stop; is a future callback blocking it? failing pending"
                                     + " records from the closing thread");
                     sender.failPending();
+                    senderThread.interrupt();
                 }
             }
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            interrupted = true;
             sender.forceClose(timeout);
+            sender.failPending();
+        }
+        if (sender.isForceClosed() || senderThread.isAlive()) {
+            stopThreads(true);
+        }
+        try {
+            long left = Math.max(0, marginEnd - System.nanoTime());
+            if (!requestThreads.awaitTermination(Duration.ofNanos(left))) {
+                log.atError().addKeyValue("producer", name).addKeyValue("activeThreads", requestThreads.activeThreads())
+                        .log("request threads did not stop after an interrupt: a future callback blocks them, or the"
+                                + " client does not return; they are abandoned");
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops the request threads (interrupting them if {@code now}) and closes the client the producer built. */
+    private void stopThreads(boolean now) {
+        if (now) {
+            requestThreads.shutdownNow();
+        } else {
+            requestThreads.shutdown();
+        }
+        if (ownsClient && clientClosed.compareAndSet(false, true)) {
+            try {
+                client.close();
+            } catch (RuntimeException e) {
+                log.atWarn().setCause(e).log("closing the Firehose client failed");
+            }
         }
     }
 
@@ -386,23 +448,7 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
      * wire after a forced close, so that its request thread stops.
      */
     private void onSenderTerminated() {
-        requestThreads.shutdown();
-        if (ownsClient) {
-            try {
-                client.close();
-            } catch (RuntimeException e) {
-                log.atWarn().setCause(e).log("closing the Firehose client failed");
-            }
-        }
-        try {
-            if (!requestThreads.awaitTermination(FORCED_CLOSE_GRACE)) {
-                log.atError().addKeyValue("producer", name).addKeyValue("graceMs", FORCED_CLOSE_GRACE.toMillis())
-                        .log("request threads did not stop: a future callback blocks one, or the client does not"
-                                + " return");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        stopThreads(sender.isForceClosed());
         StreamStats t = stats.snapshot(accumulator, ticker.read()).total();
         log.atInfo().addKeyValue("producer", name).addKeyValue("recordsPut", t.recordsPut())
                 .addKeyValue("recordsAcknowledged", t.recordsAcknowledged())

@@ -2,7 +2,8 @@ package dev.firehose.producer.internal;
 
 import dev.firehose.producer.RecordFailedException;
 import java.io.IOException;
-import java.net.ConnectException;
+import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
@@ -30,17 +31,58 @@ final class ErrorClassifier {
             "ResourceNotFoundException", "InvalidArgumentException", "InvalidKMSResourceException",
             "InvalidSourceException", "AccessDeniedException", "AccessDenied", "NotAuthorized",
             "UnrecognizedClientException", "InvalidClientTokenId", "IncompleteSignature",
-            "InvalidSignatureException", "MissingAuthenticationToken", "ExpiredTokenException",
-            "ValidationException", "SerializationException", "UnknownOperationException");
+            "InvalidSignatureException", "SignatureDoesNotMatch", "MissingAuthenticationToken",
+            "ExpiredTokenException", "ValidationException", "SerializationException", "UnknownOperationException");
 
     /** Throttling codes besides ServiceUnavailableException. */
     private static final Set<String> THROTTLING_CODES = Set.of(
             "ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded",
             "LimitExceededException", "ProvisionedThroughputExceededException", "SlowDown");
 
-    /** Codes of a request whose clock was off; the SDK corrects its offset, so a retry can succeed. */
+    /**
+     * Codes of a request whose clock was off: the SDK corrects its clock offset from the answer's
+     * {@code Date} header even with its retries off, so the next attempt can succeed. (Not
+     * {@code SignatureDoesNotMatch}: that is a wrong secret key, and retrying it cannot help.)
+     */
     private static final Set<String> CLOCK_SKEW_CODES = Set.of(
-            "RequestTimeTooSkewed", "RequestExpired", "SignatureDoesNotMatch");
+            "RequestTimeTooSkewed", "RequestExpired", "RequestInTheFuture");
+
+    /** The code Firehose uses both for a bad signature (fatal) and for a skewed clock (see {@link #SKEW_MESSAGES}). */
+    private static final String INVALID_SIGNATURE = "InvalidSignatureException";
+
+    /**
+     * How the service words an {@code InvalidSignatureException} caused by the clock: "Signature
+     * expired: 20261129T100000Z is now earlier than ..." and "Signature not yet current: ... is still
+     * later than ...".
+     */
+    private static final List<String> SKEW_MESSAGES = List.of("signature expired", "signature not yet current");
+
+    /**
+     * Exceptions, by class name and including subclasses, that mean the request never left the
+     * client: the connection was not made, or no pooled connection was free in time. Names rather
+     * than classes, so that the classifier links whichever HTTP client is on the classpath.
+     */
+    private static final Set<String> NOT_SENT_TYPES = Set.of(
+            // Refused; also Apache's HttpHostConnectException and Netty's ConnectTimeoutException.
+            "java.net.ConnectException",
+            "java.net.UnknownHostException",
+            "java.net.NoRouteToHostException",
+            "java.net.http.HttpConnectTimeoutException",
+            "org.apache.hc.client5.http.ConnectTimeoutException",
+            "org.apache.hc.core5.http.ConnectionRequestTimeoutException",
+            "org.apache.http.conn.ConnectTimeoutException", // Apache 4, also its ConnectionPoolTimeoutException
+            "io.netty.channel.ConnectTimeoutException");
+
+    /**
+     * Messages of exceptions that mean the request never left the client: a connect timeout of the
+     * JDK socket, a wait for a pooled connection that timed out (Apache 4 and 5, the SDK's Netty
+     * client, whose pool spells it "took longer than" and Netty's "took longer then"), and the
+     * Netty client's limit of waiting acquisitions.
+     */
+    private static final List<String> NOT_SENT_MESSAGES = List.of(
+            "connect timed out", "timeout waiting for connection from pool", "connection request timeout",
+            "acquire operation took longer", "too many outstanding acquire operations",
+            "maximum pending connection acquisitions exceeded");
 
     /**
      * What a failure means.
@@ -85,8 +127,8 @@ final class ErrorClassifier {
         if (t instanceof CancellationException) {
             return new Classification(RecordFailedException.CLIENT_ERROR, "request cancelled", true, false, true);
         }
-        if (has(t, ConnectException.class)) {
-            // The connection was never made, so nothing can have been stored.
+        if (notSent(t)) {
+            // The connection was never made or never obtained, so nothing can have been stored.
             return new Classification(RecordFailedException.IO_ERROR, rootMessage(t), true, false, false);
         }
         if (has(t, IOException.class) || has(t, TimeoutException.class) || isNettyChannelError(t)) {
@@ -106,11 +148,12 @@ final class ErrorClassifier {
             // Refused before storing anything: the service's way of saying "Slow down."
             return new Classification(code, message, true, true, false);
         }
+        if (isClockSkew(code, message)) {
+            // Refused before storing anything; the SDK has corrected its clock for the next attempt.
+            return new Classification(code, message, true, false, false);
+        }
         if (FATAL_CODES.contains(code)) {
             return new Classification(code, message, false, false, false);
-        }
-        if (CLOCK_SKEW_CODES.contains(code)) {
-            return new Classification(code, message, true, false, false);
         }
         if (status >= 500) {
             // A server error other than ServiceUnavailable: the request may have been processed.
@@ -125,6 +168,41 @@ final class ErrorClassifier {
             t = t.getCause();
         }
         return t;
+    }
+
+    private static boolean isClockSkew(String code, String message) {
+        if (CLOCK_SKEW_CODES.contains(code)) {
+            return true;
+        }
+        return INVALID_SIGNATURE.equals(code) && containsAny(message, SKEW_MESSAGES);
+    }
+
+    /** Whether the failure, anywhere in its cause chain, says the request never left the client. */
+    private static boolean notSent(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            for (Class<?> type = c.getClass(); type != null && type != Throwable.class; type = type.getSuperclass()) {
+                if (NOT_SENT_TYPES.contains(type.getName())) {
+                    return true;
+                }
+            }
+            if (containsAny(c.getMessage(), NOT_SENT_MESSAGES)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean containsAny(String message, List<String> lowerCaseParts) {
+        if (message == null) {
+            return false;
+        }
+        String lower = message.toLowerCase(Locale.ROOT);
+        for (String part : lowerCaseParts) {
+            if (lower.contains(part)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean has(Throwable t, Class<? extends Throwable> type) {

@@ -24,15 +24,42 @@ final class InFlightRequest {
     final Batch batch;
     final PutRecordBatchRequest request;
     final long startNanos;
+    /** Counts what the SDK transmits for this request. */
+    final SdkAttempts.Tracker tracker;
+    /** The earliest deadline among the request's unsettled records; sender thread only. */
+    long nextDeadline;
 
     private volatile CompletableFuture<PutRecordBatchResponse> future;
     private volatile boolean cancelled;
     private volatile int claimed;
+    private volatile boolean handedToClient;
 
     InFlightRequest(Batch batch, PutRecordBatchRequest request, long startNanos) {
+        this(batch, request, startNanos, new SdkAttempts.Tracker());
+    }
+
+    InFlightRequest(Batch batch, PutRecordBatchRequest request, long startNanos, SdkAttempts.Tracker tracker) {
         this.batch = batch;
         this.request = request;
         this.startNanos = startNanos;
+        this.tracker = tracker;
+    }
+
+    /** A request thread is about to call the client with it. */
+    void handedToClient() {
+        handedToClient = true;
+    }
+
+    /**
+     * @return true if the request may have reached the service: it was handed to the client (a
+     *     client that is not the SDK's own says nothing more) or the SDK transmitted it
+     */
+    boolean mayHaveReachedService() {
+        return handedToClient || tracker.transmissions() > 0;
+    }
+
+    boolean isCancelled() {
+        return cancelled;
     }
 
     /** The client has taken the request (request thread). */

@@ -1,6 +1,7 @@
 package dev.firehose.producer.internal;
 
 import dev.firehose.producer.PutResult;
+import io.github.resilience4j.retry.Retry;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import software.amazon.awssdk.services.firehose.model.Record;
@@ -32,18 +33,34 @@ final class ProducerEntry {
     final long deadlineNanos;
     /** The flush epoch the record counts in until it settles. */
     final FlushTracker.Epoch epoch;
+    /** The stream's share of the buffer the record holds until it settles, or null (tests). */
+    final BufferBudget.Share share;
 
-    // Sender thread only.
+    // Sender thread only (handed to a request thread with the request, and back with its outcome).
     int attempts;
     boolean mayBeDuplicated;
     String lastErrorCode;
     String lastErrorMessage;
     long retryAtNanos;
+    /** Orders records with the same retry time: those that failed together stay together. */
+    long retrySeq;
+    /** Waiting in its stream's retry heap (and not expired). */
+    boolean waitingRetry;
+    /** In its stream's retry-deadline heap. */
+    boolean inDeadlineHeap;
+    /** The Resilience4j context of the record's retries, from its first failure on; else null. */
+    Retry.AsyncContext<Object> retryContext;
 
     private volatile int settled;
 
     ProducerEntry(String stream, Record record, int size, long putNanos, long deadlineNanos,
             FlushTracker.Epoch epoch) {
+        this(stream, record, size, putNanos, deadlineNanos, epoch, null);
+    }
+
+    ProducerEntry(String stream, Record record, int size, long putNanos, long deadlineNanos,
+            FlushTracker.Epoch epoch, BufferBudget.Share share) {
+        this.share = share;
         this.stream = stream;
         this.record = record;
         this.size = size;

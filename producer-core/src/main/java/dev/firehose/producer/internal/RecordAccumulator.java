@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.PriorityBlockingQueue;
@@ -16,17 +17,31 @@ import java.util.function.LongFunction;
  * Holds the records waiting to be sent, per stream, and packs them into batches of at most
  * {@code maxBatchRecords} records and {@code maxBatchBytes} raw data bytes.
  *
- * <p>A stream is ready when a retry is due, when its waiting records fill a batch, when its
- * oldest waiting record has lingered {@code lingerNanos}, or while a flush or close is in
- * progress; and it may send when its {@link RateController} allows another request. Time is
- * always passed in ({@code now}), so tests drive it by hand.
+ * <p>A stream is ready when its waiting records fill a batch, when its oldest waiting record has
+ * lingered {@code lingerNanos}, or while a flush or close is in progress. A retry that falls due
+ * joins the batch that the stream's waiting records are filling: it waits at most one linger time
+ * for them (none if nothing else waits), so retries do not push out partial batches of records
+ * whose linger has not run out. A stream may send when its {@link RateController} allows another
+ * request and fewer than {@code maxInFlight} requests of all streams are in flight; streams take
+ * turns, one batch each, so no stream takes every free slot.
  *
- * <p>Threads: {@link #append} is called by any number of putting threads without a lock (a
- * concurrent queue and atomic counters per stream). Everything else is called by the sender
- * thread only, which alone removes from the queues and owns the retry queues and the in-flight
- * counts; a closing thread may only look at the waiting records ({@link #forEachWaiting}).
- * Retried records wait in a separate per-stream queue ordered by their retry time and go first
- * into the next batch, so a record that already waited is not queued behind new ones.
+ * <p>Records that failed together are requeued together with one retry time and go out together.
+ * A retried record with less than {@code requestTimeoutNanos} left before its deadline is never
+ * packed with records that have more: it goes in a batch of such records, whose request timeout
+ * is the time left to the latest of their deadlines.
+ *
+ * <p>Retries are kept in a heap by retry time and in a heap by deadline (O(log n) each, removed
+ * lazily), so a throttled stream with a long retry backlog costs no scan per round.
+ *
+ * <p>A stream's state (queues, pacing, buffer share) is dropped after {@code idleNanos} without a
+ * record waiting, in flight or unsettled; a put that races with that finds the stream retired and
+ * starts a new one (see {@link #enter}).
+ *
+ * <p>Threads: {@link #enter}, {@link #append} and {@link #leave} are called by any number of
+ * putting threads without a lock (a concurrent queue and atomic counters per stream). Everything
+ * else is called by the sender thread only, which alone removes from the queues and owns the retry
+ * queues and the in-flight counts; a closing thread may only look at the waiting records
+ * ({@link #forEachWaiting}). Time is always passed in ({@code now}), so tests drive it by hand.
  */
 final class RecordAccumulator {
 
@@ -42,62 +57,139 @@ final class RecordAccumulator {
             }
             return min;
         }
+
+        /** @return the latest delivery deadline of the batch's records */
+        long latestDeadline() {
+            long max = entries.get(0).deadlineNanos;
+            for (ProducerEntry e : entries) {
+                if (e.deadlineNanos - max > 0) {
+                    max = e.deadlineNanos;
+                }
+            }
+            return max;
+        }
     }
 
-    /** One stream's queues and pacing. */
+    private static final Comparator<ProducerEntry> RETRY_ORDER = (a, b) -> {
+        int c = Long.signum(a.retryAtNanos - b.retryAtNanos);
+        return c != 0 ? c : Long.compare(a.retrySeq, b.retrySeq);
+    };
+    private static final Comparator<ProducerEntry> DEADLINE_ORDER =
+            (a, b) -> Long.signum(a.deadlineNanos - b.deadlineNanos);
+
+    /** One stream's queues, pacing and share of the buffer. */
     static final class StreamQueue {
         final String stream;
         final ConcurrentLinkedQueue<ProducerEntry> fresh = new ConcurrentLinkedQueue<>();
         final AtomicInteger freshRecords = new AtomicInteger();
         final AtomicLong freshBytes = new AtomicLong();
-        // Changed by the sender thread only; thread-safe so that a closing thread can look at it.
-        final PriorityBlockingQueue<ProducerEntry> retries = new PriorityBlockingQueue<>(11,
-                Comparator.comparingLong((ProducerEntry e) -> e.retryAtNanos));
+        /** This stream's use of the buffer, or null where the accumulator has no budget (tests). */
+        final BufferBudget.Share share;
         final RateController rate;
+        /** Puts between {@link #enter} and {@link #leave}: the stream is not retired while any run. */
+        private final AtomicInteger appenders = new AtomicInteger();
+        private volatile boolean retired;
+        // Changed by the sender thread only; thread-safe so that a closing thread can look at it.
+        // Holds entries no longer waiting (expired) until they reach its head: see peekRetry.
+        final PriorityBlockingQueue<ProducerEntry> retries = new PriorityBlockingQueue<>(11, RETRY_ORDER);
+        // Sender thread only: entries requeued for retry by deadline, removed lazily.
+        private final PriorityQueue<ProducerEntry> retryDeadlines = new PriorityQueue<>(DEADLINE_ORDER);
         // Written by the sender thread only; volatile so stats can read them.
         volatile int retryRecords;
         volatile int inFlight;
+        // Sender thread only.
+        private boolean idle;
+        private long idleSince;
 
-        StreamQueue(String stream, RateController rate) {
+        StreamQueue(String stream, RateController rate, BufferBudget.Share share) {
             this.stream = stream;
             this.rate = rate;
+            this.share = share;
         }
 
         boolean hasWaiting() {
-            return !retries.isEmpty() || fresh.peek() != null;
+            return retryRecords > 0 || fresh.peek() != null;
         }
     }
 
     private final int maxBatchRecords;
     private final long maxBatchBytes;
     private final long lingerNanos;
+    private final long requestTimeoutNanos;
+    private final int maxInFlight;
+    private final long idleNanos;
+    private final BufferBudget budget;
     private final LongFunction<RateController> rateControllers;
+    private final Consumer<String> onRetired;
     private final ConcurrentHashMap<String, StreamQueue> queues = new ConcurrentHashMap<>();
     private final AtomicInteger flushesInProgress = new AtomicInteger();
     private volatile boolean closing;
+    // Sender thread only.
+    private int totalInFlight;
+    private long retrySeq;
 
-    /**
-     * @param rateControllers makes the rate controller of a new stream, given the current time
-     */
+    /** An accumulator without a buffer budget, a request timeout, a total in-flight limit or idle streams (tests). */
     RecordAccumulator(int maxBatchRecords, long maxBatchBytes, long lingerNanos,
             LongFunction<RateController> rateControllers) {
-        this.maxBatchRecords = maxBatchRecords;
-        this.maxBatchBytes = maxBatchBytes;
-        this.lingerNanos = lingerNanos;
-        this.rateControllers = rateControllers;
+        this(maxBatchRecords, maxBatchBytes, lingerNanos, 0, Integer.MAX_VALUE, Long.MAX_VALUE / 4,
+                null, rateControllers, stream -> { });
     }
 
     /**
-     * Adds a record to its stream's queue (any thread).
+     * @param requestTimeoutNanos a retried record with less than this left goes in a batch of such records
+     * @param maxInFlight the most requests in flight across all streams
+     * @param idleNanos how long a stream with nothing buffered keeps its state
+     * @param budget the buffer budget whose per-stream shares the queues hold, or null
+     * @param rateControllers makes the rate controller of a new stream, given the current time
+     * @param onRetired told the name of a stream whose state was dropped (sender thread)
+     */
+    RecordAccumulator(int maxBatchRecords, long maxBatchBytes, long lingerNanos, long requestTimeoutNanos,
+            int maxInFlight, long idleNanos, BufferBudget budget, LongFunction<RateController> rateControllers,
+            Consumer<String> onRetired) {
+        this.maxBatchRecords = maxBatchRecords;
+        this.maxBatchBytes = maxBatchBytes;
+        this.lingerNanos = lingerNanos;
+        this.requestTimeoutNanos = requestTimeoutNanos;
+        this.maxInFlight = maxInFlight;
+        this.idleNanos = idleNanos;
+        this.budget = budget;
+        this.rateControllers = rateControllers;
+        this.onRetired = onRetired;
+    }
+
+    /**
+     * Starts a put to {@code stream} (any thread): the stream's queue, which is not retired until
+     * {@link #leave}. A put that finds the queue being retired waits for the sender to finish that
+     * (a few field writes, no user code) and starts a new queue.
+     */
+    StreamQueue enter(String stream, long now) {
+        while (true) {
+            StreamQueue q = queues.get(stream);
+            if (q == null) {
+                q = queues.computeIfAbsent(stream, s -> new StreamQueue(s, rateControllers.apply(now),
+                        budget == null ? null : budget.newShare()));
+            }
+            q.appenders.incrementAndGet();
+            if (!q.retired) {
+                return q;
+            }
+            q.appenders.decrementAndGet();
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Ends a put started with {@link #enter} (any thread). */
+    void leave(StreamQueue q) {
+        q.appenders.decrementAndGet();
+    }
+
+    /**
+     * Adds a record to its stream's queue (any thread), between {@link #enter} and {@link #leave}.
      *
      * @return true if the sender should wake up: the queue was empty (a linger timer starts) or
      *     has just filled a batch
      */
-    boolean append(ProducerEntry entry) {
-        StreamQueue q = queues.get(entry.stream);
-        if (q == null) {
-            q = queues.computeIfAbsent(entry.stream, s -> new StreamQueue(s, rateControllers.apply(entry.putNanos)));
-        }
+    boolean append(StreamQueue q, ProducerEntry entry) {
         q.fresh.offer(entry);
         int records = q.freshRecords.incrementAndGet();
         long bytes = q.freshBytes.addAndGet(entry.size);
@@ -105,31 +197,71 @@ final class RecordAccumulator {
                 || (bytes >= maxBatchBytes && bytes - entry.size < maxBatchBytes);
     }
 
+    /** {@link #enter}, {@link #append} and {@link #leave} in one (any thread). */
+    boolean append(ProducerEntry entry) {
+        StreamQueue q = enter(entry.stream, entry.putNanos);
+        try {
+            return append(q, entry);
+        } finally {
+            leave(q);
+        }
+    }
+
     /** Puts a record back to be sent again at {@code retryAtNanos} (sender thread). */
     void requeue(ProducerEntry entry, long retryAtNanos) {
-        entry.retryAtNanos = retryAtNanos;
-        StreamQueue q = queues.get(entry.stream);
-        q.retries.add(entry);
-        q.retryRecords = q.retries.size();
+        requeue(List.of(entry), retryAtNanos);
+    }
+
+    /**
+     * Puts records that failed together back to be sent again together at {@code retryAtNanos}
+     * (sender thread). Their stream is not retired meanwhile: they hold some of its share.
+     */
+    void requeue(List<ProducerEntry> entries, long retryAtNanos) {
+        for (ProducerEntry entry : entries) {
+            entry.retryAtNanos = retryAtNanos;
+            entry.retrySeq = ++retrySeq;
+            entry.waitingRetry = true;
+            StreamQueue q = queues.get(entry.stream);
+            q.retries.add(entry);
+            if (!entry.inDeadlineHeap) {
+                entry.inDeadlineHeap = true;
+                q.retryDeadlines.add(entry);
+            }
+            q.retryRecords++;
+        }
     }
 
     /**
      * Takes the batches that are ready and allowed to go now, counting each as in flight and
-     * charging it to its stream's rate controller (sender thread).
+     * charging it to its stream's rate controller (sender thread). Streams take turns, one batch
+     * each per turn. Also drops the state of streams idle for longer than the idle time.
      */
     List<Batch> drain(long now) {
         List<Batch> batches = new ArrayList<>();
         boolean sendAll = closing || flushesInProgress.get() > 0;
-        for (StreamQueue q : queues.values()) {
-            while (isReady(q, now, sendAll) && q.rate.canSend(q.inFlight, now)) {
-                Batch batch = take(q, now);
-                if (batch == null) {
+        boolean firstTurn = true;
+        boolean progress = true;
+        while (progress) {
+            progress = false;
+            for (StreamQueue q : queues.values()) {
+                if (firstTurn && retireIfIdle(q, now)) {
+                    continue;
+                }
+                if (totalInFlight >= maxInFlight) {
                     break;
                 }
-                q.inFlight++;
-                q.rate.onSend(batch.entries().size(), batch.bytes(), now);
-                batches.add(batch);
+                if (isReady(q, now, sendAll) && q.rate.canSend(q.inFlight, now)) {
+                    Batch batch = take(q, now);
+                    if (batch != null) {
+                        q.inFlight++;
+                        totalInFlight++;
+                        q.rate.onSend(batch.entries().size(), batch.bytes(), now);
+                        batches.add(batch);
+                        progress = true;
+                    }
+                }
             }
+            firstTurn = false;
         }
         return batches;
     }
@@ -138,21 +270,28 @@ final class RecordAccumulator {
     void requestCompleted(String stream) {
         StreamQueue q = queues.get(stream);
         q.inFlight--;
+        totalInFlight--;
+    }
+
+    /** @return the requests in flight across all streams (sender thread) */
+    int totalInFlight() {
+        return totalInFlight;
     }
 
     /**
      * The earliest time at which {@link #drain} or {@link #expire} may have work, assuming nothing
      * new arrives: a linger expiring, a retry falling due, a rate limit lifting, a deadline passing.
-     * Streams held back by their in-flight limit are skipped: a completing request wakes the sender.
+     * Streams held back by an in-flight limit are skipped: a completing request wakes the sender.
      *
      * @return that time, or {@code now + maxWait} if nothing is due sooner
      */
     long nextWakeup(long now, long maxWait) {
         long next = now + maxWait;
         boolean sendAll = closing || flushesInProgress.get() > 0;
+        boolean slotFree = totalInFlight < maxInFlight;
         for (StreamQueue q : queues.values()) {
             ProducerEntry head = q.fresh.peek();
-            ProducerEntry retry = q.retries.peek();
+            ProducerEntry retry = peekRetry(q);
             if (head == null && retry == null) {
                 continue;
             }
@@ -160,17 +299,20 @@ final class RecordAccumulator {
             boolean readyKnown = false;
             if (head != null) {
                 next = earlier(next, head.deadlineNanos);
-                long t = sendAll || isFull(q) ? now : head.putNanos + lingerNanos;
-                ready = t;
+                ready = sendAll || isFull(q) ? now : head.putNanos + lingerNanos;
                 readyKnown = true;
             }
             if (retry != null) {
-                ready = readyKnown ? earlier(ready, retry.retryAtNanos) : retry.retryAtNanos;
-                for (ProducerEntry e : q.retries) {
-                    next = earlier(next, e.deadlineNanos);
+                long retryReady = head == null || sendAll ? retry.retryAtNanos
+                        : earlier(retry.retryAtNanos + lingerNanos,
+                                later(retry.retryAtNanos, retry.deadlineNanos - requestTimeoutNanos));
+                ready = readyKnown ? earlier(ready, retryReady) : retryReady;
+                ProducerEntry firstDeadline = q.retryDeadlines.peek();
+                if (firstDeadline != null) {
+                    next = earlier(next, firstDeadline.deadlineNanos);
                 }
             }
-            if (q.inFlight >= q.rate.inFlightLimit()) {
+            if (!slotFree || q.inFlight >= q.rate.inFlightLimit()) {
                 continue;
             }
             next = earlier(next, later(ready, q.rate.nextSendTime(now)));
@@ -197,14 +339,15 @@ final class RecordAccumulator {
                 removeFresh(q);
                 onExpired.accept(head);
             }
-            if (!q.retries.isEmpty()) {
-                for (var it = q.retries.iterator(); it.hasNext(); ) {
-                    ProducerEntry e = it.next();
-                    if (now - e.deadlineNanos >= 0) {
-                        it.remove();
-                        q.retryRecords = q.retries.size();
-                        onExpired.accept(e);
-                    }
+            ProducerEntry e;
+            while ((e = q.retryDeadlines.peek()) != null && now - e.deadlineNanos >= 0) {
+                q.retryDeadlines.poll();
+                e.inDeadlineHeap = false;
+                if (e.waitingRetry) {
+                    // Left in the retry heap; peekRetry drops it when it comes to the top.
+                    e.waitingRetry = false;
+                    q.retryRecords--;
+                    onExpired.accept(e);
                 }
             }
         }
@@ -213,7 +356,8 @@ final class RecordAccumulator {
     /**
      * Calls {@code action} for every record waiting to be sent, without removing it (any thread:
      * a closing thread fails them when the sender thread is stuck). Weakly consistent: a record
-     * the sender moves at the same time may be missed.
+     * the sender moves at the same time may be missed, and a record that has just settled may be
+     * seen (callers skip settled records).
      */
     void forEachWaiting(Consumer<ProducerEntry> action) {
         for (StreamQueue q : queues.values()) {
@@ -229,8 +373,14 @@ final class RecordAccumulator {
             while (q.fresh.peek() != null) {
                 all.add(removeFresh(q));
             }
-            all.addAll(q.retries);
+            for (ProducerEntry e : q.retries) {
+                if (e.waitingRetry) {
+                    e.waitingRetry = false;
+                    all.add(e);
+                }
+            }
             q.retries.clear();
+            q.retryDeadlines.clear();
             q.retryRecords = 0;
         }
         return all;
@@ -271,16 +421,66 @@ final class RecordAccumulator {
         return head == null ? 0 : Math.max(0, now - head.putNanos);
     }
 
-    private boolean isReady(StreamQueue q, long now, boolean sendAll) {
-        ProducerEntry retry = q.retries.peek();
-        if (retry != null && now - retry.retryAtNanos >= 0) {
-            return true;
-        }
-        ProducerEntry head = q.fresh.peek();
-        if (head == null) {
+    /**
+     * Drops the state of a stream that has had nothing waiting, in flight or unsettled for the idle
+     * time (sender thread). A put that entered the stream meanwhile keeps it: either the put sees
+     * the stream retired and starts a new one, or this sees the put and keeps the stream.
+     *
+     * @return true if the stream was retired
+     */
+    private boolean retireIfIdle(StreamQueue q, long now) {
+        boolean idle = q.inFlight == 0 && !q.hasWaiting() && q.appenders.get() == 0
+                && (q.share == null || q.share.isEmpty());
+        if (!idle) {
+            q.idle = false;
             return false;
         }
-        return sendAll || isFull(q) || now - head.putNanos >= lingerNanos;
+        if (!q.idle) {
+            q.idle = true;
+            q.idleSince = now;
+            return false;
+        }
+        if (now - q.idleSince < idleNanos) {
+            return false;
+        }
+        q.retired = true;
+        if (q.appenders.get() > 0 || q.fresh.peek() != null || (q.share != null && !q.share.isEmpty())) {
+            q.retired = false;
+            q.idle = false;
+            return false;
+        }
+        try {
+            onRetired.accept(q.stream);
+        } finally {
+            queues.remove(q.stream, q);
+        }
+        return true;
+    }
+
+    /** The first retry still waiting, dropping expired ones from the top of the heap. */
+    private static ProducerEntry peekRetry(StreamQueue q) {
+        ProducerEntry e;
+        while ((e = q.retries.peek()) != null && !e.waitingRetry) {
+            q.retries.poll();
+        }
+        return e;
+    }
+
+    private boolean isReady(StreamQueue q, long now, boolean sendAll) {
+        ProducerEntry head = q.fresh.peek();
+        if (head != null && (sendAll || isFull(q) || now - head.putNanos >= lingerNanos)) {
+            return true;
+        }
+        ProducerEntry retry = peekRetry(q);
+        if (retry == null || now - retry.retryAtNanos < 0) {
+            return false;
+        }
+        // A due retry joins the batch the waiting records are filling, for at most one linger.
+        return head == null || sendAll || now - retry.retryAtNanos >= lingerNanos || isUrgent(retry, now);
+    }
+
+    private boolean isUrgent(ProducerEntry e, long now) {
+        return e.deadlineNanos - now < requestTimeoutNanos;
     }
 
     private boolean isFull(StreamQueue q) {
@@ -290,14 +490,20 @@ final class RecordAccumulator {
     private Batch take(StreamQueue q, long now) {
         List<ProducerEntry> entries = new ArrayList<>(Math.min(maxBatchRecords, 64));
         long bytes = 0;
-        ProducerEntry e;
-        while (entries.size() < maxBatchRecords && (e = q.retries.peek()) != null && now - e.retryAtNanos >= 0
-                && bytes + e.size <= maxBatchBytes) {
+        ProducerEntry e = peekRetry(q);
+        boolean urgent = e != null && now - e.retryAtNanos >= 0 && isUrgent(e, now);
+        while (entries.size() < maxBatchRecords && (e = peekRetry(q)) != null && now - e.retryAtNanos >= 0
+                && bytes + e.size <= maxBatchBytes && isUrgent(e, now) == urgent) {
             q.retries.poll();
+            e.waitingRetry = false;
+            q.retryRecords--;
             entries.add(e);
             bytes += e.size;
         }
-        q.retryRecords = q.retries.size();
+        if (urgent) {
+            // Records close to their deadline are not sent with fresher ones: see the class comment.
+            return new Batch(q.stream, entries, bytes);
+        }
         int freshRecords = 0;
         long freshBytes = 0;
         while (entries.size() < maxBatchRecords && (e = q.fresh.peek()) != null && bytes + e.size <= maxBatchBytes) {

@@ -39,9 +39,10 @@ final class RequestHandler {
      * @param entryFailures per entry, why it failed, or null where it was acknowledged; null if the
      *     request failed as a whole or every entry was acknowledged
      * @param throttled records refused with "Slow down."
+     * @param cause the exception of a request that failed as a whole, or null
      */
     record Outcome(InFlightRequest request, Classification requestFailure, Classification[] entryFailures,
-            int throttled) {
+            int throttled, Throwable cause) {
     }
 
     private final FirehoseAsyncClient client;
@@ -71,6 +72,11 @@ final class RequestHandler {
     private void call(InFlightRequest request) {
         CompletableFuture<PutRecordBatchResponse> future;
         try {
+            if (request.isCancelled()) {
+                // Close failed its records while it waited for a request thread: nothing to send.
+                return;
+            }
+            request.handedToClient();
             future = client.putRecordBatch(request.request);
             if (future == null) {
                 future = CompletableFuture.failedFuture(new IllegalStateException("client returned no future"));
@@ -97,7 +103,7 @@ final class RequestHandler {
         } catch (Throwable t) {
             // Never leave a request unanswered: the sender retries or fails whatever is not settled.
             log.atError().setCause(t).log("unexpected error handling a PutRecordBatch response");
-            outcome = new Outcome(request, ErrorClassifier.classifyRequest(t), null, 0);
+            outcome = new Outcome(request, ErrorClassifier.classifyRequest(t), null, 0, t);
         } finally {
             sender.accept(outcome);
         }
@@ -109,9 +115,10 @@ final class RequestHandler {
         Duration latency = Duration.ofNanos(Math.max(0, ticker.read() - request.startNanos));
         Classification requestFailure = null;
         List<PutRecordBatchResponseEntry> responses = response == null ? null : response.requestResponses();
+        Throwable cause = null;
         if (error != null || response == null) {
-            requestFailure = ErrorClassifier.classifyRequest(error != null ? error
-                    : new IllegalStateException("no response"));
+            cause = error != null ? error : new IllegalStateException("client returned no response");
+            requestFailure = ErrorClassifier.classifyRequest(cause);
         } else if (responses == null || responses.size() != n) {
             requestFailure = new Classification("MalformedResponse", "expected " + n + " entry results, got "
                     + (responses == null ? 0 : responses.size()), true, false, true);
@@ -119,7 +126,14 @@ final class RequestHandler {
         if (requestFailure != null) {
             int throttled = requestFailure.throttled() ? n : 0;
             completed(batch, latency, 0, 0, Map.of(requestFailure.code(), n), throttled, requestFailure.code());
-            return new Outcome(request, requestFailure, null, throttled);
+            return new Outcome(request, requestFailure, null, throttled, cause);
+        }
+        if (request.tracker.transmissions() > 1) {
+            // The client's own retries resent the request inside this attempt: an earlier
+            // transmission may have been stored without its answer reaching us.
+            for (ProducerEntry e : batch.entries()) {
+                e.mayBeDuplicated = true;
+            }
         }
         // First the request's own outcome (stats, listeners), so that whoever sees a record's
         // future complete also sees its request counted; then the records.
@@ -148,9 +162,15 @@ final class RequestHandler {
         completed(batch, latency, accepted, acceptedBytes, Collections.unmodifiableMap(failedByCode), throttled,
                 null);
         if (accepted > 0) {
-            settler.succeed(batch.stream(), batch.entries(), responses);
+            int settled = settler.succeed(batch.stream(), batch.entries(), responses);
+            if (settled < accepted) {
+                // Failed at their deadline (or by close) while the request was out: stored all the same.
+                stats.recordsAcknowledgedLate(batch.stream(), accepted - settled);
+                log.atDebug().addKeyValue("stream", batch.stream()).addKeyValue("records", accepted - settled)
+                        .log("records acknowledged after they had failed at their deadline");
+            }
         }
-        return new Outcome(request, null, failures, throttled);
+        return new Outcome(request, null, failures, throttled, null);
     }
 
     private void completed(Batch batch, Duration latency, int accepted, long acceptedBytes,

@@ -5,7 +5,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,23 +40,25 @@ final class RequestThreads implements Executor {
      * asynchronous client, which only marshals and signs on the calling thread.
      */
     static RequestThreads pool(String name, int threads) {
-        return create(name, threads, threads, new LinkedBlockingQueue<>());
+        return create(name, threads);
     }
 
     /**
-     * One thread per request being sent, started as needed and stopped after a minute idle, for a
-     * synchronous client, which holds the calling thread for the whole request. The sender's
-     * in-flight limits bound the number of threads.
+     * One thread per request being sent, at most {@code maxThreads} (the sender keeps at most that
+     * many requests in flight), started as needed and stopped after a minute idle, for a
+     * synchronous client, which holds the calling thread for the whole request. A request handed
+     * over while every thread is still finishing its previous one waits in the queue for the first
+     * thread free, never on the sender thread.
      */
-    static RequestThreads perRequest(String name) {
-        return create(name, 0, Integer.MAX_VALUE, new SynchronousQueue<>());
+    static RequestThreads perRequest(String name, int maxThreads) {
+        return create(name, maxThreads);
     }
 
-    private static RequestThreads create(String name, int coreThreads, int maxThreads,
-            BlockingQueue<Runnable> queue) {
+    private static RequestThreads create(String name, int threads) {
+        BlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
         AtomicInteger number = new AtomicInteger();
         RequestThreads[] self = new RequestThreads[1];
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(coreThreads, maxThreads, IDLE_SECONDS, TimeUnit.SECONDS,
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, IDLE_SECONDS, TimeUnit.SECONDS,
                 queue, task -> {
                     Thread t = new Thread(() -> {
                         OWNER.set(self[0]);
@@ -66,6 +67,7 @@ final class RequestThreads implements Executor {
                     t.setDaemon(true);
                     return t;
                 });
+        pool.allowCoreThreadTimeOut(true);
         self[0] = new RequestThreads(name, pool);
         return self[0];
     }
@@ -103,6 +105,21 @@ final class RequestThreads implements Executor {
         if (pool != null) {
             pool.shutdown();
         }
+    }
+
+    /**
+     * Takes no new tasks, drops the queued ones and interrupts the threads: close ran out of time,
+     * and a thread stuck inside the client is abandoned if the interrupt does not free it.
+     */
+    void shutdownNow() {
+        if (pool != null) {
+            pool.shutdownNow();
+        }
+    }
+
+    /** @return how many threads are still running a task */
+    int activeThreads() {
+        return pool == null ? 0 : pool.getActiveCount();
     }
 
     /** @return true if the threads stopped within {@code timeout} after {@link #shutdown()} */

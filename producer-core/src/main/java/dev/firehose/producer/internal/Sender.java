@@ -1,15 +1,15 @@
 package dev.firehose.producer.internal;
 
 import dev.firehose.producer.ProducerClosedException;
+import dev.firehose.producer.RecordFailedException;
 import dev.firehose.producer.internal.ErrorClassifier.Classification;
 import dev.firehose.producer.internal.RecordAccumulator.Batch;
 import dev.firehose.producer.internal.RequestHandler.Outcome;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -27,14 +27,20 @@ import software.amazon.awssdk.services.firehose.model.Record;
  * The sender thread: drains ready batches from the {@link RecordAccumulator} and hands each, as
  * one PutRecordBatch request, to a request thread ({@link RequestHandler}), which calls the client,
  * settles the acknowledged records and hands back an {@link Outcome}. The sender then deals with
- * the rest: failed entries go to the {@link RetryPolicy} (requeued or failed), and the stream's
- * {@link RateController} and in-flight count hear about the request.
+ * the rest: failed entries go to the {@link RetryPolicy} (requeued together, or failed), and the
+ * stream's {@link RateController} and in-flight counts hear about the request.
+ *
+ * <p>Deadlines: the sender fails every record at its delivery deadline itself, whether it waits
+ * in the accumulator or travels in a request that has not been answered (then it may have reached
+ * the service, and says {@code mayBeDuplicated}); an answer that comes later is ignored and counted.
  *
  * <p>Threads: one thread runs {@link #run()}, and it alone touches the retry queues, the
  * in-flight counts, the rate controllers and the entries' attempt state (handing an entry's state
  * to a request thread with its request, and getting a failed entry back with the outcome).
  * Request threads only enqueue an {@link Outcome} and wake the sender. No lock is held while a
- * request is sent.
+ * request is sent. Each outcome, expiry and batch is handled in its own try block: an exception
+ * (from the application's retry policy, say) fails the records concerned with it as the cause, and
+ * leaves no counter or queue half-changed.
  *
  * <p>{@link #runOnce()} does one round of work with the time from the injected {@link Ticker} and
  * returns how long to sleep, so tests drive the sender by hand without the thread (with
@@ -53,6 +59,7 @@ final class Sender implements Runnable {
     private final StatsRecorder stats;
     private final Listeners listeners;
     private final Ticker ticker;
+    private final SenderLog senderLog;
     private final long requestTimeoutNanos;
     /** Puts between their closed check and their append; the sender finishes only when it is zero. */
     private final AtomicInteger appendsInProgress;
@@ -66,6 +73,9 @@ final class Sender implements Runnable {
      * thread only; concurrent so that a closing thread can fail their records if the sender is stuck.
      */
     private final Set<InFlightRequest> inFlight = ConcurrentHashMap.newKeySet();
+    /** Requests in flight by the earliest deadline of their unsettled records; sender thread only. */
+    private final PriorityQueue<InFlightRequest> inFlightDeadlines =
+            new PriorityQueue<>((a, b) -> Long.signum(a.nextDeadline - b.nextDeadline));
 
     private volatile Thread thread;
     private volatile boolean closing;
@@ -87,6 +97,7 @@ final class Sender implements Runnable {
         this.stats = stats;
         this.listeners = listeners;
         this.ticker = ticker;
+        this.senderLog = new SenderLog(log);
         this.requestTimeoutNanos = requestTimeout.toNanos();
         this.appendsInProgress = appendsInProgress;
         this.onTerminated = onTerminated;
@@ -108,6 +119,9 @@ final class Sender implements Runnable {
                 if (sleepNanos < 0) {
                     break;
                 }
+                // A callback that ran here may have left the interrupt flag set: parking would
+                // then return at once, round after round.
+                Thread.interrupted();
                 park(sleepNanos);
             }
         } finally {
@@ -120,28 +134,42 @@ final class Sender implements Runnable {
     }
 
     /**
-     * One round: handle the outcomes of completed requests, fail expired records, send ready batches.
+     * One round: handle the outcomes of completed requests, fail expired records (waiting or in
+     * flight), send ready batches.
      *
      * @return nanoseconds to wait before the next round, or -1 once the sender has finished
      */
     long runOnce() {
         Outcome o;
         while ((o = outcomes.poll()) != null) {
-            handle(o, ticker.read());
+            handleSafely(o, ticker.read());
         }
         if (forceClosed) {
             failPending();
             return -1;
         }
         long now = ticker.read();
-        accumulator.expire(now, e -> settler.fail(e, retryPolicy.deliveryTimeout(e)));
+        accumulator.expire(now, e -> failSafely(e, retryPolicy.deliveryTimeout(e)));
+        expireInFlight(now);
         for (Batch batch : accumulator.drain(now)) {
-            send(batch, now);
+            try {
+                send(batch, now);
+            } catch (Throwable t) {
+                // Nothing reached the client: the request thread never ran, so nobody else answers.
+                log.atError().setCause(t).log("could not hand a PutRecordBatch request over; failing its records");
+                failBatch(batch, t);
+            }
         }
+        senderLog.flush(now);
         if (closing && appendsInProgress.get() == 0 && accumulator.isIdle() && outcomes.isEmpty()) {
             return -1;
         }
-        return Math.max(0, accumulator.nextWakeup(now, MAX_IDLE_NANOS) - now);
+        long next = accumulator.nextWakeup(now, MAX_IDLE_NANOS);
+        InFlightRequest first = inFlightDeadlines.peek();
+        if (first != null && first.nextDeadline - next < 0) {
+            next = first.nextDeadline;
+        }
+        return Math.max(0, next - now);
     }
 
     /** Wakes the sender thread (any thread). */
@@ -169,6 +197,10 @@ final class Sender implements Runnable {
         wakeup();
     }
 
+    boolean isForceClosed() {
+        return forceClosed;
+    }
+
     boolean awaitTermination(Duration timeout) throws InterruptedException {
         long nanos = timeout.toNanos();
         return nanos <= 0 ? terminated.getCount() == 0 : terminated.await(nanos, TimeUnit.NANOSECONDS);
@@ -187,22 +219,24 @@ final class Sender implements Runnable {
     }
 
     private void send(Batch batch, long now) {
-        long remaining = batch.earliestDeadline() - now;
-        // The SDK's API call timeout ends the attempt no later than the batch's earliest deadline.
-        Duration timeout = Duration.ofNanos(
-                Math.max(MIN_REQUEST_TIMEOUT_NANOS, Math.min(requestTimeoutNanos, remaining)));
+        // The request's own timeout; only a batch of records close to their deadlines (which the
+        // accumulator never mixes with fresher ones) gets less: the time left to the latest of them.
+        long timeoutNanos = Math.max(MIN_REQUEST_TIMEOUT_NANOS,
+                Math.min(requestTimeoutNanos, batch.latestDeadline() - now));
+        Duration timeout = Duration.ofNanos(timeoutNanos);
         List<Record> records = new ArrayList<>(batch.entries().size());
         for (ProducerEntry e : batch.entries()) {
             e.attempts++;
             records.add(e.record);
         }
-        PutRecordBatchRequest request = PutRecordBatchRequest.builder()
+        SdkAttempts.Tracker tracker = new SdkAttempts.Tracker();
+        PutRecordBatchRequest request = SdkAttempts.prepare(PutRecordBatchRequest.builder()
                 .deliveryStreamName(batch.stream())
-                .records(records)
-                .overrideConfiguration(o -> o.apiCallTimeout(timeout))
-                .build();
-        InFlightRequest inFlightRequest = new InFlightRequest(batch, request, now);
+                .records(records), timeout, tracker);
+        InFlightRequest inFlightRequest = new InFlightRequest(batch, request, now, tracker);
+        inFlightRequest.nextDeadline = batch.earliestDeadline();
         inFlight.add(inFlightRequest);
+        inFlightDeadlines.add(inFlightRequest);
         stats.requestSent(batch.stream());
         log.atDebug().addKeyValue("stream", batch.stream()).addKeyValue("records", records.size())
                 .addKeyValue("bytes", batch.bytes()).addKeyValue("timeoutMs", timeout.toMillis()).log("batch sent");
@@ -215,101 +249,200 @@ final class Sender implements Runnable {
         wakeup();
     }
 
+    private void handleSafely(Outcome o, long now) {
+        try {
+            handle(o, now);
+        } catch (Throwable t) {
+            // handle has taken the request out of flight (in a finally block): fail what is left.
+            log.atError().setCause(t).log("unexpected error handling a PutRecordBatch outcome; failing its records");
+            failBatch(o.request().batch, t);
+        }
+    }
+
     private void handle(Outcome o, long now) {
         InFlightRequest request = o.request();
         if (!inFlight.contains(request)) {
             return;
         }
         Batch batch = request.batch;
-        accumulator.requestCompleted(batch.stream());
-        RateController rate = accumulator.queues().get(batch.stream()).rate;
+        String stream = batch.stream();
         int n = batch.entries().size();
         Classification cls = o.requestFailure();
-        if (cls != null) {
-            if (cls.throttled()) {
-                rate.onThrottled(request.startNanos, now, 1.0);
-            }
-            int retried = 0;
-            for (ProducerEntry entry : batch.entries()) {
-                if (retryOrFail(entry, cls, now)) {
-                    retried++;
+        try {
+            accumulator.requestCompleted(stream);
+            RateController rate = accumulator.queues().get(stream).rate;
+            if (cls != null) {
+                if (cls.throttled()) {
+                    rate.onThrottled(request.startNanos, now, 1.0);
+                    senderLog.throttled(stream, n, now);
                 }
-            }
-            if (cls.retryable()) {
-                log.atWarn().addKeyValue("stream", batch.stream()).addKeyValue("records", n)
-                        .addKeyValue("errorCode", cls.code()).addKeyValue("errorMessage", cls.message())
-                        .addKeyValue("retried", retried).addKeyValue("failed", n - retried)
-                        .addKeyValue("mayBeStored", cls.ambiguous()).log("PutRecordBatch failed; retrying its records");
-            } else {
-                log.atError().addKeyValue("stream", batch.stream()).addKeyValue("records", n)
-                        .addKeyValue("errorCode", cls.code()).addKeyValue("errorMessage", cls.message())
-                        .log("PutRecordBatch failed with an error retrying cannot fix; its records failed");
-            }
-            retried(batch.stream(), retried);
-        } else {
-            if (o.throttled() > 0) {
-                rate.onThrottled(request.startNanos, now, (double) o.throttled() / n);
-            } else {
-                rate.onSuccess();
-            }
-            Classification[] failures = o.entryFailures();
-            if (failures != null) {
-                int retried = 0;
-                int failed = 0;
-                Map<String, Integer> failedByCode = new TreeMap<>();
-                for (int i = 0; i < n; i++) {
-                    if (failures[i] != null) {
-                        failed++;
-                        failedByCode.merge(failures[i].code(), 1, Integer::sum);
-                        if (retryOrFail(batch.entries().get(i), failures[i], now)) {
-                            retried++;
-                        }
+                List<ProducerEntry> failed = new ArrayList<>(n);
+                for (ProducerEntry entry : batch.entries()) {
+                    if (!entry.isSettled()) {
+                        failed.add(entry);
                     }
                 }
-                log.atWarn().addKeyValue("stream", batch.stream()).addKeyValue("records", n)
-                        .addKeyValue("failedByCode", failedByCode).addKeyValue("retried", retried)
-                        .addKeyValue("failed", failed - retried)
-                        .addKeyValue("inFlightLimit", rate.inFlightLimit())
-                        .log("partial failure of PutRecordBatch");
-                retried(batch.stream(), retried);
+                if (!cls.retryable()) {
+                    senderLog.requestFailedForGood(stream, failed.size(), cls, now);
+                }
+                retryOrFail(stream, failed, cls, o.cause(), now, rate);
+            } else {
+                if (o.throttled() > 0) {
+                    rate.onThrottled(request.startNanos, now, (double) o.throttled() / n);
+                    senderLog.throttled(stream, o.throttled(), now);
+                } else {
+                    rate.onSuccess();
+                }
+                Classification[] failures = o.entryFailures();
+                if (failures != null) {
+                    retryFailedEntries(stream, batch, failures, now, rate);
+                }
+            }
+        } finally {
+            // Only now: until its failed entries are requeued, a closing thread finds them here.
+            inFlight.remove(request);
+        }
+    }
+
+    /** The failed entries of a partly failed request, grouped by what they failed with. */
+    private void retryFailedEntries(String stream, Batch batch, Classification[] failures, long now,
+            RateController rate) {
+        List<ProducerEntry> group = new ArrayList<>();
+        Classification groupFailure = null;
+        for (int i = 0; i < failures.length; i++) {
+            Classification f = failures[i];
+            if (f == null) {
+                continue;
+            }
+            ProducerEntry entry = batch.entries().get(i);
+            if (entry.isSettled()) {
+                continue;
+            }
+            if (groupFailure != null && !groupFailure.code().equals(f.code())) {
+                retryOrFail(stream, group, groupFailure, null, now, rate);
+                group = new ArrayList<>();
+            }
+            groupFailure = f;
+            group.add(entry);
+        }
+        if (!group.isEmpty()) {
+            retryOrFail(stream, group, groupFailure, null, now, rate);
+        }
+    }
+
+    /**
+     * Asks the retry policy about each record that failed together; those it retries go back
+     * together, at the latest retry time it gave any of them (no record is retried sooner than its
+     * policy asks), and those whose deadline comes first fail with a delivery timeout.
+     */
+    private void retryOrFail(String stream, List<ProducerEntry> failed, Classification cls, Throwable cause,
+            long now, RateController rate) {
+        List<ProducerEntry> retry = new ArrayList<>(failed.size());
+        long retryAt = now;
+        for (ProducerEntry entry : failed) {
+            try {
+                RetryPolicy.Decision decision = retryPolicy.onFailure(entry, cls, cause, now);
+                if (decision.retry()) {
+                    retry.add(entry);
+                    retryAt = later(retryAt, decision.retryAtNanos());
+                } else {
+                    failSafely(entry, decision.failure());
+                }
+            } catch (Throwable t) {
+                fail(entry, cls, t);
             }
         }
-        // Only now: until its failed entries are requeued, a closing thread finds them here.
-        inFlight.remove(request);
+        int requeued = 0;
+        List<ProducerEntry> group = new ArrayList<>(retry.size());
+        for (ProducerEntry entry : retry) {
+            if (retryAt - entry.deadlineNanos >= 0) {
+                failSafely(entry, retryPolicy.deliveryTimeout(entry));
+            } else {
+                group.add(entry);
+            }
+        }
+        if (!group.isEmpty()) {
+            accumulator.requeue(group, retryAt);
+            requeued = group.size();
+        }
+        senderLog.retried(stream, cls, requeued, rate.inFlightLimit(), now);
+        if (requeued > 0) {
+            stats.recordsRetried(stream, requeued);
+            if (!listeners.isEmpty()) {
+                int records = requeued;
+                listeners.fire("recordsRetried", l -> l.onRecordsRetried(stream, records));
+            }
+        }
     }
 
-    /** @return true if the entry was requeued, false if it was failed (or had already settled) */
-    private boolean retryOrFail(ProducerEntry entry, Classification cls, long now) {
-        if (entry.isSettled()) {
-            return false;
+    /**
+     * Fails the unsettled records of requests in flight whose deadline has passed: the request
+     * may have reached the service, so they say {@code mayBeDuplicated}. The request stays in flight
+     * (it still holds a request thread and a connection) until it is answered or times out.
+     */
+    private void expireInFlight(long now) {
+        InFlightRequest r;
+        while ((r = inFlightDeadlines.peek()) != null && now - r.nextDeadline >= 0) {
+            inFlightDeadlines.poll();
+            if (!inFlight.contains(r)) {
+                continue;
+            }
+            long next = 0;
+            boolean pending = false;
+            for (ProducerEntry e : r.batch.entries()) {
+                if (e.isSettled()) {
+                    continue;
+                }
+                if (now - e.deadlineNanos >= 0) {
+                    failSafely(e, retryPolicy.deliveryTimeoutInFlight(e, r.mayHaveReachedService()));
+                } else if (!pending || e.deadlineNanos - next < 0) {
+                    next = e.deadlineNanos;
+                    pending = true;
+                }
+            }
+            if (pending) {
+                r.nextDeadline = next;
+                inFlightDeadlines.add(r);
+            }
         }
-        RetryPolicy.Decision decision = retryPolicy.onFailure(entry, cls, now);
-        if (decision.retry()) {
-            accumulator.requeue(entry, decision.retryAtNanos());
-            return true;
-        }
-        settler.fail(entry, decision.failure());
-        return false;
     }
 
-    private void retried(String stream, int records) {
-        if (records == 0) {
-            return;
+    private void failSafely(ProducerEntry entry, RecordFailedException failure) {
+        try {
+            if (settler.fail(entry, failure)) {
+                senderLog.failed(entry.stream, failure.errorCode(), ticker.read());
+            }
+        } catch (Throwable t) {
+            // The settler completes the future before anything that could throw after it.
+            log.atError().setCause(t).log("unexpected error failing a record");
         }
-        stats.recordsRetried(stream, records);
-        log.atDebug().addKeyValue("stream", stream).addKeyValue("records", records).log("records requeued for retry");
-        if (!listeners.isEmpty()) {
-            listeners.fire("recordsRetried", l -> l.onRecordsRetried(stream, records));
+    }
+
+    private void fail(ProducerEntry entry, Classification cls, Throwable cause) {
+        RecordFailedException failure = new RecordFailedException(entry.stream,
+                cls == null ? RecordFailedException.CLIENT_ERROR : cls.code(),
+                "the producer could not handle the record's outcome: " + cause, entry.attempts,
+                entry.mayBeDuplicated);
+        failure.initCause(cause);
+        failSafely(entry, failure);
+    }
+
+    private void failBatch(Batch batch, Throwable cause) {
+        for (ProducerEntry e : batch.entries()) {
+            if (!e.isSettled()) {
+                fail(e, null, cause);
+            }
         }
     }
 
     /**
      * Close ran out of time: cancel the requests in flight and fail every pending record with
-     * {@link ProducerClosedException}. Waits for puts that passed their closed check to finish
-     * appending, so none is left behind. Runs on the sender thread; the closing thread calls it
-     * only as a last resort, when the sender thread is stuck in a callback, and then leaves the
-     * sender's own state alone (it only looks at the waiting records and the requests in flight;
-     * the settler is thread-safe and settles each record once).
+     * {@link ProducerClosedException}; a record whose request was handed to the client says
+     * {@code mayBeDuplicated}. Waits for puts that passed their closed check to finish appending,
+     * so none is left behind. Runs on the sender thread; the closing thread calls it only as a last
+     * resort, when the sender thread is stuck in a callback, and then leaves the sender's own state
+     * alone (it only looks at the waiting records and the requests in flight; the settler is
+     * thread-safe and settles each record once).
      */
     void failPending() {
         Thread t = thread;
@@ -325,18 +458,20 @@ final class Sender implements Runnable {
                 stats.requestAbandoned(r.batch.stream());
             }
             r.cancel();
+            boolean sent = r.mayHaveReachedService();
             for (ProducerEntry e : r.batch.entries()) {
-                failed[0] += failClosed(e);
+                failed[0] += failClosed(e, sent);
             }
         }
         if (onSender) {
             inFlight.clear();
+            inFlightDeadlines.clear();
             for (ProducerEntry e : accumulator.removeAll()) {
-                failed[0] += failClosed(e);
+                failed[0] += failClosed(e, false);
             }
             outcomes.clear();
         } else {
-            accumulator.forEachWaiting(e -> failed[0] += failClosed(e));
+            accumulator.forEachWaiting(e -> failed[0] += failClosed(e, false));
         }
         if (failed[0] > 0) {
             log.atWarn().addKeyValue("records", failed[0]).addKeyValue("closeTimeoutMs", closeTimeout.toMillis())
@@ -344,11 +479,20 @@ final class Sender implements Runnable {
         }
     }
 
-    private int failClosed(ProducerEntry e) {
+    private int failClosed(ProducerEntry e, boolean sent) {
         if (e.isSettled()) {
             return 0;
         }
-        return settler.fail(e, new ProducerClosedException(e.stream, e.attempts, e.mayBeDuplicated, closeTimeout))
-                ? 1 : 0;
+        try {
+            return settler.fail(e, new ProducerClosedException(e.stream, e.attempts, e.mayBeDuplicated || sent,
+                    closeTimeout)) ? 1 : 0;
+        } catch (Throwable t) {
+            log.atError().setCause(t).log("unexpected error failing a record at close");
+            return 0;
+        }
+    }
+
+    private static long later(long a, long b) {
+        return b - a > 0 ? b : a;
     }
 }

@@ -62,7 +62,7 @@ final class Settler {
         if (count == 0) {
             return 0;
         }
-        budget.release(count, bytes);
+        release(entries.get(0).share, count, bytes);
         stats.recordsAcknowledged(stream, count, bytes, duplicated);
         long now = ticker.read();
         boolean fire = !listeners.isEmpty();
@@ -70,6 +70,7 @@ final class Settler {
             if (mine[i]) {
                 ProducerEntry entry = entries.get(i);
                 Duration latency = Duration.ofNanos(Math.max(0, now - entry.putNanos));
+                RetryPolicy.onSuccess(entry);
                 if (fire) {
                     fireSettled(entry, null, latency, entry.mayBeDuplicated);
                 }
@@ -103,7 +104,7 @@ final class Settler {
             return false;
         }
         Duration latency = Duration.ofNanos(Math.max(0, ticker.read() - entry.putNanos));
-        budget.release(entry.size);
+        release(entry.share, 1, entry.size);
         stats.recordSettled(entry.stream, entry.size, failure.errorCode(), failure.mayBeDuplicated());
         if (!listeners.isEmpty()) {
             fireSettled(entry, failure.errorCode(), latency, failure.mayBeDuplicated());
@@ -111,6 +112,14 @@ final class Settler {
         entry.future.completeExceptionally(failure);
         FlushTracker.leave(entry.epoch, 1);
         return true;
+    }
+
+    private void release(BufferBudget.Share share, int records, long bytes) {
+        if (share == null) {
+            budget.release(records, bytes);
+        } else {
+            budget.release(share, records, bytes);
+        }
     }
 
     private void fireSettled(ProducerEntry entry, String errorCode, Duration latency, boolean mayBeDuplicated) {

@@ -40,6 +40,9 @@ final class StatsRecorder {
     private final ConcurrentHashMap<String, Counters> streams = new ConcurrentHashMap<>();
     private final LongAdder putsBlocked = new LongAdder();
     private final LongAdder listenerErrors = new LongAdder();
+    private final LongAdder acknowledgedLate = new LongAdder();
+    /** The counters of streams whose state was dropped, so that the totals never go back. */
+    private final Counters retired = new Counters();
 
     Counters stream(String stream) {
         Counters c = streams.get(stream);
@@ -107,6 +110,40 @@ final class StatsRecorder {
         stream(stream).recordsRetried.add(records);
     }
 
+    /** Records the service acknowledged after the producer had failed them at their deadline. */
+    void recordsAcknowledgedLate(String stream, int records) {
+        acknowledgedLate.add(records);
+    }
+
+    /**
+     * Drops a stream's counters, keeping them in the totals (sender thread, when the stream has been
+     * idle: nothing buffered, nothing in flight, no put in progress).
+     */
+    void retire(String stream) {
+        Counters c = streams.remove(stream);
+        if (c == null) {
+            return;
+        }
+        synchronized (retired) {
+            retired.recordsPut.add(c.recordsPut.sum());
+            retired.bytesPut.add(c.bytesPut.sum());
+            retired.recordsAcknowledged.add(c.recordsAcknowledged.sum());
+            retired.bytesAcknowledged.add(c.bytesAcknowledged.sum());
+            retired.recordsFailed.add(c.recordsFailed.sum());
+            c.failedByCode.forEach((code, n) -> retired.failedByCode.computeIfAbsent(code, k -> new LongAdder())
+                    .add(n.sum()));
+            retired.recordsRetried.add(c.recordsRetried.sum());
+            retired.recordsMayBeDuplicated.add(c.recordsMayBeDuplicated.sum());
+            retired.requests.add(c.requests.sum());
+            retired.requestsFailed.add(c.requestsFailed.sum());
+            retired.requestRecords.add(c.requestRecords.sum());
+            retired.requestBytes.add(c.requestBytes.sum());
+            retired.throttledRecords.add(c.throttledRecords.sum());
+            retired.bufferedRecords.add(c.bufferedRecords.sum());
+            retired.bufferedBytes.add(c.bufferedBytes.sum());
+        }
+    }
+
     void putBlocked() {
         putsBlocked.increment();
     }
@@ -149,11 +186,22 @@ final class StatsRecorder {
             totalInFlight += inFlight;
             oldest = Math.max(oldest, age);
         }
+        synchronized (retired) {
+            long[] r = {retired.recordsPut.sum(), retired.bytesPut.sum(), retired.recordsAcknowledged.sum(),
+                retired.bytesAcknowledged.sum(), retired.recordsFailed.sum(), retired.recordsRetried.sum(),
+                retired.recordsMayBeDuplicated.sum(), retired.requests.sum(), retired.requestsFailed.sum(),
+                retired.requestRecords.sum(), retired.requestBytes.sum(), retired.throttledRecords.sum(),
+                retired.bufferedRecords.sum(), retired.bufferedBytes.sum(), 0};
+            for (int i = 0; i < r.length; i++) {
+                sum[i] += r[i];
+            }
+            retired.failedByCode.forEach((code, n) -> totalByCode.merge(code, n.sum(), Long::sum));
+        }
         StreamStats total = new StreamStats("*", sum[0], sum[1], sum[2], sum[3], sum[4],
                 Collections.unmodifiableMap(new TreeMap<>(totalByCode)),
                 sum[5], sum[6], sum[7], sum[8], sum[9], sum[10], sum[11], sum[12], sum[13], totalInFlight,
                 Duration.ofNanos(oldest));
         return new ProducerStats(total, Collections.unmodifiableMap(perStream), putsBlocked.sum(),
-                listenerErrors.sum());
+                listenerErrors.sum(), acknowledgedLate.sum());
     }
 }

@@ -168,6 +168,100 @@ class BufferBudgetTest {
         assertThatThrownBy(() -> blocked.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalStateException.class);
     }
 
+    @Test
+    void aStreamAtItsShareFailsAtOnceAndNamesTheShareWhileAnotherStreamPuts() {
+        BufferBudget budget = new BufferBudget(10_000, 20_000, 4_000, 5_000, BufferFullPolicy.FAIL, Duration.ZERO);
+        BufferBudget.Share sick = budget.newShare();
+        BufferBudget.Share healthy = budget.newShare();
+        for (int i = 0; i < 5_000; i++) {
+            budget.acquire(sick, 0, NO_OP, true);
+        }
+
+        assertThatThrownBy(() -> budget.acquire(sick, 0, NO_OP, true)).isInstanceOf(BufferFullException.class)
+                .hasMessageContaining("5000 of 5000 records of stream share (maxStreamBufferShare)")
+                .hasMessageContaining("0 of 4000 bytes of stream share (maxStreamBufferShare)")
+                .hasMessageContaining("bufferFullPolicy FAIL")
+                .hasMessageNotContaining("maxBufferedRecords");
+        assertThat(budget.acquire(healthy, 4_000, NO_OP, true)).isZero();
+
+        assertThat(sick.usedRecords()).isEqualTo(5_000);
+        assertThat(healthy.usedBytes()).isEqualTo(4_000);
+        assertThat(budget.usedRecords()).isEqualTo(5_001);
+        assertThat(budget.usedBytes()).isEqualTo(4_000);
+    }
+
+    @Test
+    void whenTheTotalIsFullTheMessageNamesTheTotal() {
+        BufferBudget budget = new BufferBudget(100, 10, 60, 10, BufferFullPolicy.FAIL, Duration.ZERO);
+        BufferBudget.Share a = budget.newShare();
+        BufferBudget.Share b = budget.newShare();
+        budget.acquire(a, 50, NO_OP, true);
+        budget.acquire(b, 50, NO_OP, true);
+
+        assertThatThrownBy(() -> budget.acquire(a, 5, NO_OP, true)).isInstanceOf(BufferFullException.class)
+                .hasMessageContaining(
+                        "2 of 10 records (maxBufferedRecords) and 100 of 100 bytes (maxBufferedBytes) in use")
+                .hasMessageNotContaining("stream share");
+        assertThat(a.usedBytes()).isEqualTo(50);
+        assertThat(a.usedRecords()).isEqualTo(1);
+    }
+
+    @Test
+    void eachShareCountsItsOwnRoomAndGivesItBack() {
+        BufferBudget budget = new BufferBudget(1000, 100, 500, 50, BufferFullPolicy.FAIL, Duration.ZERO);
+        BufferBudget.Share a = budget.newShare();
+        BufferBudget.Share b = budget.newShare();
+        assertThat(a.isEmpty()).isTrue();
+        budget.acquire(a, 100, NO_OP, true);
+        budget.acquire(a, 200, NO_OP, true);
+        budget.acquire(b, 50, NO_OP, true);
+        assertThat(a.usedBytes()).isEqualTo(300);
+        assertThat(a.usedRecords()).isEqualTo(2);
+        assertThat(b.usedBytes()).isEqualTo(50);
+        assertThat(budget.usedBytes()).isEqualTo(350);
+        assertThat(budget.usedRecords()).isEqualTo(3);
+
+        budget.release(a, 2, 300);
+        assertThat(a.isEmpty()).isTrue();
+        assertThat(b.isEmpty()).isFalse();
+        assertThat(budget.usedBytes()).isEqualTo(50);
+        budget.release(b, 1, 50);
+        assertThat(budget.usedBytes()).isZero();
+        assertThat(budget.usedRecords()).isZero();
+    }
+
+    @Test
+    void aPutThatMayNotWaitFailsAtOnceUnderBlock() {
+        BufferBudget budget = new BufferBudget(100, 10, BufferFullPolicy.BLOCK, Duration.ofMinutes(1));
+        budget.acquire(100, NO_OP);
+        AtomicReference<Long> waited = new AtomicReference<>();
+        assertThatThrownBy(() -> budget.acquire(1, waited::set, false)).isInstanceOf(BufferFullException.class)
+                .hasMessageContaining("100 of 100 bytes (maxBufferedBytes)")
+                .hasMessageContaining("may not wait");
+        assertThat(waited.get()).isNull();
+        assertThat(budget.usedRecords()).isEqualTo(1);
+    }
+
+    @Test
+    void aRecordLargerThanAStreamsShareFailsAtOnceEvenWhenPutsMayWait() {
+        BufferBudget budget = new BufferBudget(1000, 10, 300, 10, BufferFullPolicy.BLOCK, Duration.ofMinutes(1));
+        BufferBudget.Share share = budget.newShare();
+        assertThatThrownBy(() -> budget.acquire(share, 301, NO_OP, true)).isInstanceOf(BufferFullException.class)
+                .hasMessageContaining("301 bytes can never fit")
+                .hasMessageContaining("300 bytes (maxStreamBufferShare)");
+        assertThatThrownBy(() -> budget.acquire(1001, NO_OP)).isInstanceOf(BufferFullException.class)
+                .hasMessageContaining("1000 bytes (maxBufferedBytes)");
+        assertThat(budget.usedRecords()).isZero();
+        assertThat(budget.waitingPuts()).isZero();
+    }
+
+    @Test
+    void boundsBelowOneAreRefused() {
+        assertThatThrownBy(() -> new BufferBudget(100, 10, 100, 0, BufferFullPolicy.BLOCK, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxStreamRecords must be at least 1, was 0");
+    }
+
     private static void awaitWaiting(CompletableFuture<?> f) throws InterruptedException {
         // The waiting thread is not known; give it a moment to reach the wait. Correctness does not
         // depend on it: a release before the wait is seen by the acquire's own retry.

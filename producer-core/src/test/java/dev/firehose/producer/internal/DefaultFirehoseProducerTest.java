@@ -209,7 +209,7 @@ class DefaultFirehoseProducerTest {
     @Test
     void aFullBufferFailsAtOnceUnderTheFailPolicy() {
         client.behaviour = request -> new CompletableFuture<>();
-        FirehoseProducer p = producer(fast().maxBatchRecords(1).maxBufferedRecords(2)
+        FirehoseProducer p = producer(fast().maxBatchRecords(1).maxBufferedRecords(2).maxStreamBufferShare(1.0)
                 .bufferFullPolicy(BufferFullPolicy.FAIL).build());
         CompletableFuture<PutResult> a = p.put("a");
         CompletableFuture<PutResult> b = p.put("b");
@@ -223,7 +223,7 @@ class DefaultFirehoseProducerTest {
     @Test
     void aFullBufferBlocksThenFailsUnderTheBlockPolicy() {
         client.behaviour = request -> new CompletableFuture<>();
-        FirehoseProducer p = producer(fast().maxBatchRecords(1).maxBufferedRecords(1)
+        FirehoseProducer p = producer(fast().maxBatchRecords(1).maxBufferedRecords(1).maxStreamBufferShare(1.0)
                 .maxBlockTime(Duration.ofMillis(50)).build());
         p.put("a");
         assertThatThrownBy(() -> p.put("b")).isInstanceOf(BufferFullException.class)
@@ -235,7 +235,7 @@ class DefaultFirehoseProducerTest {
     void aBlockedPutProceedsOnceARecordSettles() throws Exception {
         CompletableFuture<PutRecordBatchResponse> first = new CompletableFuture<>();
         client.behaviour = request -> client.requests.size() == 1 ? first : FakeFirehoseClient.acceptAll(request);
-        FirehoseProducer p = producer(fast().maxBatchRecords(1).maxBufferedRecords(1).build());
+        FirehoseProducer p = producer(fast().maxBatchRecords(1).maxBufferedRecords(1).maxStreamBufferShare(1.0).build());
         CompletableFuture<PutResult> a = p.put("a");
         CompletableFuture<CompletableFuture<PutResult>> b = CompletableFuture.supplyAsync(() -> p.put("b"));
         Thread.sleep(50);
@@ -250,7 +250,7 @@ class DefaultFirehoseProducerTest {
     @Test
     void aPutInterruptedWhileBlockedThrowsAndKeepsTheInterruptFlag() throws Exception {
         client.behaviour = request -> new CompletableFuture<>();
-        FirehoseProducer p = producer(fast().maxBatchRecords(1).maxBufferedRecords(1).build());
+        FirehoseProducer p = producer(fast().maxBatchRecords(1).maxBufferedRecords(1).maxStreamBufferShare(1.0).build());
         p.put("a");
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         AtomicReference<Boolean> interrupted = new AtomicReference<>();
@@ -284,7 +284,7 @@ class DefaultFirehoseProducerTest {
             // Not answered: "b" keeps its slot even if another request thread sends it at once.
             default -> new CompletableFuture<>();
         };
-        FirehoseProducer p = producer(fast().maxBatchRecords(1).maxBufferedRecords(2)
+        FirehoseProducer p = producer(fast().maxBatchRecords(1).maxBufferedRecords(2).maxStreamBufferShare(1.0)
                 .maxBlockTime(Duration.ofMinutes(5)).build());
         p.put("stuck");
         CompletableFuture<Throwable> nested = p.put("a").thenApply(r -> {
@@ -307,7 +307,7 @@ class DefaultFirehoseProducerTest {
     @Test
     void closeWakesAPutBlockedOnAFullBuffer() throws Exception {
         client.behaviour = request -> new CompletableFuture<>();
-        FirehoseProducer p = producer(fast().maxBatchRecords(1).maxBufferedRecords(1).build());
+        FirehoseProducer p = producer(fast().maxBatchRecords(1).maxBufferedRecords(1).maxStreamBufferShare(1.0).build());
         CompletableFuture<PutResult> a = p.put("a");
         CompletableFuture<CompletableFuture<PutResult>> b = CompletableFuture.supplyAsync(() -> p.put("b"));
         Thread.sleep(50);
@@ -396,7 +396,7 @@ class DefaultFirehoseProducerTest {
         CompletableFuture<PutRecordBatchResponse> first = new CompletableFuture<>();
         client.behaviour = request -> client.requests.size() == 1 ? first : FakeFirehoseClient.acceptAll(request);
         FirehoseProducer p = producer(ProducerConfig.builder().lingerTime(Duration.ofMillis(5)).maxBatchRecords(3)
-                .maxBufferedRecords(3).build());
+                .maxBufferedRecords(3).maxStreamBufferShare(1.0).build());
         List<CompletableFuture<PutResult>> firstBatch = List.of(p.put("a"), p.put("b"), p.put("c"));
         ExecutorService putting = Executors.newFixedThreadPool(3);
         try {
@@ -538,5 +538,81 @@ class DefaultFirehoseProducerTest {
         assertThat(total.recordsPut()).isEqualTo(16_000);
         assertThat(total.recordsAcknowledged()).isEqualTo(16_000);
         assertThat(total.bufferedRecords()).isZero();
+    }
+
+    /** Threads of the producer named {@code name} still alive. */
+    private static List<Thread> threadsOf(String name) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith(name + "-")).toList();
+    }
+
+    @Test
+    void aCallbackThatLeavesTheInterruptFlagSetOnTheSenderThreadDoesNotMakeItSpin() throws Exception {
+        client.behaviour = request -> CompletableFuture.failedFuture(
+                software.amazon.awssdk.services.firehose.model.ResourceNotFoundException.builder()
+                        .statusCode(400).message("no stream").build());
+        FirehoseProducer p = producer(fast().build());
+        AtomicReference<Thread> senderThread = new AtomicReference<>();
+        // A fatal error fails the record on the sender thread, which runs this callback.
+        p.put("x").whenComplete((r, t) -> {
+            senderThread.set(Thread.currentThread());
+            Thread.currentThread().interrupt();
+        }).handle((r, t) -> null).join();
+        Thread sender = senderThread.get();
+        assertThat(sender.getName()).endsWith("-sender");
+
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = mx.getThreadCpuTime(sender.getId());
+        Thread.sleep(1000);
+        long cpuMillis = TimeUnit.NANOSECONDS.toMillis(mx.getThreadCpuTime(sender.getId()) - before);
+        // Idle, the sender wakes about once a second; spinning, it burns the whole second.
+        assertThat(cpuMillis).isLessThan(300);
+        assertThat(p.put("y")).isNotNull();
+    }
+
+    @Test
+    void closeReturnsWithinItsTimeoutPlusTheMarginWhenTheClientBlocksItsCaller() {
+        client.behaviour = request -> {
+            try {
+                Thread.sleep(3000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new CompletableFuture<>();
+        };
+        FirehoseProducer p = producer(fast().build());
+        List<CompletableFuture<PutResult>> fs = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            fs.add(p.put("r" + i));
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+
+        long start = System.nanoTime();
+        p.close(Duration.ofMillis(100));
+        long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        producer = null;
+
+        assertThat(tookMillis).isLessThan(100 + FirehoseProducer.CLOSE_MARGIN.toMillis());
+        assertThat(fs).allSatisfy(f -> assertThat(failure(f)).isInstanceOf(ProducerClosedException.class));
+        // The records whose request the client had taken may have been stored.
+        assertThat(fs).anySatisfy(f -> assertThat(((RecordFailedException) failure(f)).mayBeDuplicated()).isTrue());
+        assertThat(threadsOf(p.toString())).isEmpty();
+    }
+
+    @Test
+    void theProducersOwnRequestThreadsAreBoundedByTheTotalInFlightLimit() {
+        BlockingSyncClient sync = new BlockingSyncClient(100);
+        producer = DefaultFirehoseProducer.createOnSyncClient(null, sync, true, fast().maxBatchRecords(1)
+                .maxInFlightRequests(12).maxInFlightRequestsPerStream(4).build());
+        for (int stream = 0; stream < 10; stream++) {
+            for (int i = 0; i < 10; i++) {
+                producer.put("s" + stream, "r" + i);
+            }
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(300));
+        List<Thread> requestThreads = threadsOf(producer.toString()).stream()
+                .filter(t -> t.getName().contains("-request-")).toList();
+        assertThat(requestThreads).hasSize(12);
+        assertThat(sync.callers).hasSize(12);
     }
 }

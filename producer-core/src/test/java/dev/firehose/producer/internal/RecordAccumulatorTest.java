@@ -112,7 +112,7 @@ class RecordAccumulatorTest {
     }
 
     @Test
-    void aRetryWaitsForItsTimeAndThenGoesFirstWithoutLingering() {
+    void aDueRetryJoinsTheBatchTheWaitingRecordsFillInsteadOfPushingThemOutEarly() {
         RecordAccumulator acc = accumulator(10);
         ProducerEntry retried = entry("s", 10, T0);
         acc.append(retried);
@@ -123,11 +123,49 @@ class RecordAccumulatorTest {
 
         acc.requeue(retried, T0 + 2 * LINGER + 5);
         assertThat(acc.drain(T0 + 2 * LINGER)).isEmpty();
-        assertThat(acc.nextWakeup(T0 + 2 * LINGER, TimeUnit.SECONDS.toNanos(1))).isEqualTo(T0 + 2 * LINGER + 5);
+        // Due, but the fresh record has not lingered: the retry waits for it, not the other way round.
+        assertThat(acc.drain(T0 + 2 * LINGER + 5)).isEmpty();
+        assertThat(acc.nextWakeup(T0 + 2 * LINGER + 5, TimeUnit.SECONDS.toNanos(1))).isEqualTo(T0 + 3 * LINGER);
 
-        List<Batch> batches = acc.drain(T0 + 2 * LINGER + 5);
+        List<Batch> batches = acc.drain(T0 + 3 * LINGER);
         assertThat(batches).hasSize(1);
         assertThat(batches.get(0).entries()).containsExactly(retried, fresh);
+    }
+
+    @Test
+    void aDueRetryWithNothingElseWaitingGoesAtOnce() {
+        RecordAccumulator acc = accumulator(10);
+        ProducerEntry retried = entry("s", 10, T0);
+        acc.append(retried);
+        assertThat(acc.drain(T0 + LINGER)).hasSize(1);
+        acc.requestCompleted("s");
+
+        acc.requeue(retried, T0 + 2 * LINGER);
+        assertThat(acc.drain(T0 + 2 * LINGER - 1)).isEmpty();
+        assertThat(acc.nextWakeup(T0 + LINGER, TimeUnit.SECONDS.toNanos(1))).isEqualTo(T0 + 2 * LINGER);
+        assertThat(acc.drain(T0 + 2 * LINGER)).extracting(b -> b.entries()).containsExactly(List.of(retried));
+    }
+
+    @Test
+    void recordsThatFailedTogetherGoOutTogetherAheadOfLaterRetries() {
+        RecordAccumulator acc = accumulator(10);
+        List<ProducerEntry> first = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            first.add(entry("s", 10, T0));
+        }
+        ProducerEntry later = entry("s", 10, T0);
+        first.forEach(acc::append);
+        acc.append(later);
+        assertThat(acc.drain(T0 + LINGER)).hasSize(1);
+        acc.requestCompleted("s");
+        acc.requeue(later, T0 + 2 * LINGER);
+        acc.requeue(first, T0 + 2 * LINGER);
+
+        List<Batch> batches = acc.drain(T0 + 2 * LINGER);
+        List<ProducerEntry> expected = new ArrayList<>(List.of(later));
+        expected.addAll(first);
+        assertThat(batches).hasSize(1);
+        assertThat(batches.get(0).entries()).containsExactlyElementsOf(expected);
     }
 
     @Test

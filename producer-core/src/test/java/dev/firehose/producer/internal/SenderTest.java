@@ -238,8 +238,14 @@ class SenderTest {
         assertThat(failure(waiting)).isInstanceOfSatisfying(DeliveryTimeoutException.class, e -> {
             assertThat(e.attempts()).isZero();
             assertThat(e.lastErrorCode()).isNull();
+            assertThat(e.mayBeDuplicated()).isFalse();
         });
-        assertThat(inFlight).isNotDone();
+        // The producer keeps the deadline of a record in flight too, whatever the client does: its
+        // request went out unanswered, so it may have been stored.
+        assertThat(failure(inFlight)).isInstanceOfSatisfying(DeliveryTimeoutException.class, e -> {
+            assertThat(e.attempts()).isEqualTo(1);
+            assertThat(e.mayBeDuplicated()).isTrue();
+        });
         assertThat(client.requests).hasSize(1);
     }
 
@@ -429,5 +435,206 @@ class SenderTest {
 
         assertThat(failure(f)).isInstanceOf(ProducerClosedException.class);
         assertThat(settled).hasSize(1);
+    }
+
+    @Test
+    void recordsClosedOutInFlightSayTheyMayBeDuplicatedAndWaitingOnesDoNot() {
+        Sender sender = sender(config().build());
+        client.behaviour = request -> new CompletableFuture<>();
+        CompletableFuture<PutResult> sent = producer.put("sent");
+        ticker.advance(LINGER);
+        settle(sender);
+        CompletableFuture<PutResult> waiting = producer.put("waiting");
+
+        producer.close(Duration.ZERO);
+        producer = null;
+
+        assertThat(failure(sent)).isInstanceOfSatisfying(ProducerClosedException.class,
+                e -> assertThat(e.mayBeDuplicated()).isTrue());
+        assertThat(failure(waiting)).isInstanceOfSatisfying(ProducerClosedException.class,
+                e -> assertThat(e.mayBeDuplicated()).isFalse());
+    }
+
+    @Test
+    void entriesThatFailedTogetherAreRetriedTogetherInOneRequestWhateverTheJitter() {
+        AtomicInteger draws = new AtomicInteger();
+        // A different wait for every record asking: with one schedule per record they would split.
+        Sender sender = sender(config().retryInterval(attempt -> 100L + 37L * draws.incrementAndGet()).build());
+        AtomicInteger calls = new AtomicInteger();
+        client.behaviour = request -> {
+            if (calls.getAndIncrement() > 0) {
+                return FakeFirehoseClient.acceptAll(request);
+            }
+            List<PutRecordBatchResponseEntry> entries = new ArrayList<>();
+            for (int i = 0; i < request.records().size(); i++) {
+                entries.add(i % 3 == 0 ? FakeFirehoseClient.error("InternalFailure", "internal")
+                        : FakeFirehoseClient.ok(request.records().get(i)));
+            }
+            return CompletableFuture.completedFuture(FakeFirehoseClient.response(entries));
+        };
+        List<CompletableFuture<PutResult>> futures = put(30);
+        ticker.advance(LINGER);
+        settle(sender);
+        for (int i = 0; i < 40; i++) {
+            ticker.advance(Duration.ofMillis(100));
+            settle(sender);
+        }
+
+        assertThat(futures).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
+        assertThat(client.requests).hasSize(2);
+        assertThat(client.requests.get(1).records()).hasSize(10);
+        // Sent at the latest wait any of them was given, never sooner than its own policy asked.
+        assertThat(draws.get()).isEqualTo(10);
+    }
+
+    @Test
+    void aRetryIntervalThatThrowsFailsItsRecordsWithTheCauseAndLeavesNothingStranded() {
+        IllegalStateException bug = new IllegalStateException("bug in the interval function");
+        Sender sender = sender(config().retryInterval(attempt -> {
+            throw bug;
+        }).build());
+        AtomicInteger calls = new AtomicInteger();
+        client.behaviour = request -> calls.getAndIncrement() == 0
+                ? CompletableFuture.completedFuture(FakeFirehoseClient.response(List.of(
+                        FakeFirehoseClient.error("InternalFailure", "internal"),
+                        FakeFirehoseClient.ok(request.records().get(1)))))
+                : FakeFirehoseClient.acceptAll(request);
+        List<CompletableFuture<PutResult>> first = put(2);
+        ticker.advance(LINGER);
+        settle(sender);
+
+        assertThat(failure(first.get(0))).isInstanceOf(RecordFailedException.class).hasRootCause(bug);
+        assertThat(first.get(1)).isCompleted();
+        assertThat(producer.flush()).isCompleted();
+        // Lingering still works afterwards: a later record waits for its linger, then goes.
+        CompletableFuture<PutResult> later = producer.put("later");
+        settle(sender);
+        assertThat(later).isNotDone();
+        ticker.advance(LINGER);
+        settle(sender);
+        assertThat(later).isCompleted();
+        assertThat(producer.stats().total().bufferedRecords()).isZero();
+    }
+
+    @Test
+    void freshRecordsDoNotShareARequestWithARetryCloseToItsDeadline() {
+        Sender sender = sender(config().deliveryTimeout(Duration.ofSeconds(30)).requestTimeout(Duration.ofSeconds(10))
+                .build());
+        AtomicInteger calls = new AtomicInteger();
+        client.behaviour = request -> calls.getAndIncrement() == 0
+                ? failed("InternalFailure", 500) : FakeFirehoseClient.acceptAll(request);
+        CompletableFuture<PutResult> old = producer.put("old");
+        ticker.advance(LINGER);
+        settle(sender);
+        // The old record's retry falls due 25 s after its put: 5 s before its deadline.
+        ticker.advance(Duration.ofSeconds(25).minus(LINGER).minus(BACKOFF));
+        CompletableFuture<PutResult> fresh = producer.put("fresh");
+        ticker.advance(BACKOFF);
+        settle(sender);
+        ticker.advance(LINGER);
+        settle(sender);
+
+        assertThat(old).isCompleted();
+        assertThat(fresh).isCompleted();
+        assertThat(client.requests).hasSize(3);
+        PutRecordBatchRequest retry = client.requests.get(1);
+        PutRecordBatchRequest freshRequest = client.requests.get(2);
+        assertThat(retry.records()).extracting(r -> r.data().asUtf8String()).containsExactly("old");
+        assertThat(retry.overrideConfiguration().orElseThrow().apiCallTimeout().orElseThrow())
+                .isLessThanOrEqualTo(Duration.ofSeconds(5));
+        assertThat(freshRequest.records()).extracting(r -> r.data().asUtf8String()).containsExactly("fresh");
+        assertThat(freshRequest.overrideConfiguration().orElseThrow().apiCallTimeout()).contains(Duration.ofSeconds(10));
+        assertThat(fresh.join().attempts()).isEqualTo(1);
+        assertThat(fresh.join().mayBeDuplicated()).isFalse();
+    }
+
+    @Test
+    void aLateAnswerToARecordFailedAtItsDeadlineIsIgnoredAndCounted() {
+        Sender sender = sender(config().deliveryTimeout(Duration.ofSeconds(5)).requestTimeout(Duration.ofSeconds(60))
+                .build());
+        CompletableFuture<PutRecordBatchResponse> late = new CompletableFuture<>();
+        client.behaviour = request -> late;
+        CompletableFuture<PutResult> f = producer.put("x");
+        ticker.advance(LINGER);
+        settle(sender);
+        ticker.advance(Duration.ofSeconds(5));
+        settle(sender);
+        assertThat(failure(f)).isInstanceOfSatisfying(DeliveryTimeoutException.class,
+                e -> assertThat(e.mayBeDuplicated()).isTrue());
+
+        late.complete(FakeFirehoseClient.acceptAll(client.requests.get(0)).join());
+        settle(sender);
+        assertThat(producer.stats().recordsAcknowledgedLate()).isEqualTo(1);
+        assertThat(producer.stats().total().recordsFailed()).isEqualTo(1);
+        assertThat(producer.stats().total().recordsAcknowledged()).isZero();
+        assertThat(producer.stats().total().requestsInFlight()).isZero();
+    }
+
+    @Test
+    void theStateOfAStreamIdleForTheIdleTimeIsDroppedAndItsCountsStayInTheTotal() {
+        Sender sender = sender(config().streamIdleTimeout(Duration.ofMinutes(1)).build());
+        for (int i = 0; i < 5_000; i++) {
+            producer.put("stream-" + i, "x");
+        }
+        ticker.advance(LINGER);
+        // At most 50 requests in flight (the default): a round sends 50, the next hears of them.
+        for (int i = 0; i < 10; i++) {
+            settle(sender);
+        }
+        assertThat(producer.stats().streams()).hasSize(5_000);
+        assertThat(producer.stats().total().recordsAcknowledged()).isEqualTo(5_000);
+
+        ticker.advance(Duration.ofSeconds(30));
+        settle(sender);
+        assertThat(producer.accumulator().queues()).hasSize(5_000);
+        ticker.advance(Duration.ofSeconds(31));
+        settle(sender);
+
+        assertThat(producer.accumulator().queues()).isEmpty();
+        assertThat(producer.stats().streams()).isEmpty();
+        assertThat(producer.stats().total().recordsPut()).isEqualTo(5_000);
+        assertThat(producer.stats().total().recordsAcknowledged()).isEqualTo(5_000);
+        assertThat(producer.stats().total().requests()).isEqualTo(5_000);
+
+        // A stream used again starts afresh.
+        CompletableFuture<PutResult> again = producer.put("stream-7", "y");
+        ticker.advance(LINGER);
+        settle(sender);
+        assertThat(again).isCompleted();
+        assertThat(producer.stats().stream("stream-7").recordsPut()).isEqualTo(1);
+        assertThat(producer.stats().total().recordsPut()).isEqualTo(5_001);
+    }
+
+    @Test
+    void aStreamWithRecordsAwaitingARetryIsNeverDropped() {
+        Sender sender = sender(config().streamIdleTimeout(Duration.ofMillis(1)).maxAttempts(3).build());
+        client.behaviour = request -> failed("ServiceUnavailableException", 503);
+        CompletableFuture<PutResult> f = producer.put("x");
+        ticker.advance(LINGER);
+        settle(sender);
+        ticker.advance(Duration.ofMillis(50));
+        settle(sender);
+        assertThat(producer.accumulator().queues()).containsKey("s");
+        for (int i = 0; i < 10; i++) {
+            ticker.advance(BACKOFF);
+            settle(sender);
+        }
+        assertThat(failure(f)).isInstanceOf(RecordFailedException.class);
+        assertThat(client.requests).hasSize(3);
+    }
+
+    @Test
+    void noMoreRequestsThanTheTotalLimitAreInFlightAndStreamsTakeTurns() {
+        Sender sender = sender(config().maxInFlightRequests(4).maxInFlightRequestsPerStream(3).build());
+        client.behaviour = request -> new CompletableFuture<>();
+        for (String stream : List.of("a", "b", "c")) {
+            for (int i = 0; i < 2_000; i++) {
+                producer.put(stream, "x");
+            }
+        }
+        settle(sender);
+        assertThat(client.requests).hasSize(4);
+        assertThat(client.requests).extracting(PutRecordBatchRequest::deliveryStreamName)
+                .contains("a", "b", "c");
     }
 }

@@ -486,7 +486,7 @@ class FirehoseProducerMetricsTest {
 
         @Override
         public dev.firehose.producer.ProducerStats stats() {
-            return new dev.firehose.producer.ProducerStats(levels("*", 0, 0, 0, Duration.ZERO), streams, 0, 0);
+            return new dev.firehose.producer.ProducerStats(levels("*", 0, 0, 0, Duration.ZERO), streams, 0, 0, 0);
         }
 
         static dev.firehose.producer.StreamStats levels(String stream, long records, long bytes, int inFlight,
