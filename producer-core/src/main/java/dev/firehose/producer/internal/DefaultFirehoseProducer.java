@@ -74,7 +74,11 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
      */
     public static FirehoseProducer create(String defaultStream, FirehoseAsyncClient client, ProducerConfig config) {
         if (client == null) {
-            return createOnSyncClient(defaultStream, defaultClient(), true, config);
+            DefaultFirehoseProducer producer =
+                    (DefaultFirehoseProducer) createOnSyncClient(defaultStream, defaultClient(), true, config);
+            // Built with the SDK's retries off: no request needs the per-request plugin.
+            producer.sender.clientRetriesOff();
+            return producer;
         }
         DefaultFirehoseProducer producer = new DefaultFirehoseProducer(defaultStream, client, false, config,
                 Ticker.system(), RequestThreads.pool(NAME_PREFIX + IDS.incrementAndGet(), requestThreadCount(config)));

@@ -110,6 +110,11 @@ final class RecordAccumulator {
         boolean hasWaiting() {
             return retryRecords > 0 || fresh.peek() != null;
         }
+
+        /** @return the entries in the retry-deadline heap, live or not (sender thread; tests) */
+        int retryDeadlineCount() {
+            return retryDeadlines.size();
+        }
     }
 
     private final int maxBatchRecords;
@@ -340,6 +345,7 @@ final class RecordAccumulator {
                 onExpired.accept(head);
             }
             ProducerEntry e;
+            boolean expired = false;
             while ((e = q.retryDeadlines.peek()) != null && now - e.deadlineNanos >= 0) {
                 q.retryDeadlines.poll();
                 e.inDeadlineHeap = false;
@@ -347,8 +353,12 @@ final class RecordAccumulator {
                     // Left in the retry heap; peekRetry drops it when it comes to the top.
                     e.waitingRetry = false;
                     q.retryRecords--;
+                    expired = true;
                     onExpired.accept(e);
                 }
+            }
+            if (expired) {
+                compact(q);
             }
         }
     }
@@ -457,6 +467,31 @@ final class RecordAccumulator {
         return true;
     }
 
+    /**
+     * Drops the entries no longer waiting from the retry heaps once they are most of them (sent
+     * entries stay in the deadline heap, expired ones in the retry heap, until they reach the top),
+     * so the heaps hold no more than twice the records waiting, and the records sent since are
+     * not kept alive. Each entry is dropped at most once: O(1) per entry over time.
+     */
+    private static void compact(StreamQueue q) {
+        int limit = 2 * q.retryRecords + 64;
+        if (q.retryDeadlines.size() > limit) {
+            for (ProducerEntry e : q.retryDeadlines) {
+                e.inDeadlineHeap = false;
+            }
+            q.retryDeadlines.clear();
+            for (ProducerEntry e : q.retries) {
+                if (e.waitingRetry && !e.inDeadlineHeap) {
+                    e.inDeadlineHeap = true;
+                    q.retryDeadlines.add(e);
+                }
+            }
+        }
+        if (q.retries.size() > limit) {
+            q.retries.removeIf(e -> !e.waitingRetry);
+        }
+    }
+
     /** The first retry still waiting, dropping expired ones from the top of the heap. */
     private static ProducerEntry peekRetry(StreamQueue q) {
         ProducerEntry e;
@@ -499,6 +534,9 @@ final class RecordAccumulator {
             q.retryRecords--;
             entries.add(e);
             bytes += e.size;
+        }
+        if (!entries.isEmpty()) {
+            compact(q);
         }
         if (urgent) {
             // Records close to their deadline are not sent with fresher ones: see the class comment.

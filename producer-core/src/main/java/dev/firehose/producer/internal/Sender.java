@@ -8,7 +8,6 @@ import dev.firehose.producer.internal.RequestHandler.Outcome;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -73,10 +72,11 @@ final class Sender implements Runnable {
      * thread only; concurrent so that a closing thread can fail their records if the sender is stuck.
      */
     private final Set<InFlightRequest> inFlight = ConcurrentHashMap.newKeySet();
-    /** Requests in flight by the earliest deadline of their unsettled records; sender thread only. */
-    private final PriorityQueue<InFlightRequest> inFlightDeadlines =
-            new PriorityQueue<>((a, b) -> Long.signum(a.nextDeadline - b.nextDeadline));
+    /** The earliest {@link InFlightRequest#nextDeadline} in flight, or now + a day; sender thread only. */
+    private long nextInFlightDeadline;
 
+    /** The client was built with the SDK's retries off: requests need no plugin to turn them off. */
+    private volatile boolean clientRetriesOff;
     private volatile Thread thread;
     private volatile boolean closing;
     private volatile boolean forceClosed;
@@ -165,9 +165,8 @@ final class Sender implements Runnable {
             return -1;
         }
         long next = accumulator.nextWakeup(now, MAX_IDLE_NANOS);
-        InFlightRequest first = inFlightDeadlines.peek();
-        if (first != null && first.nextDeadline - next < 0) {
-            next = first.nextDeadline;
+        if (!inFlight.isEmpty() && nextInFlightDeadline - next < 0) {
+            next = nextInFlightDeadline;
         }
         return Math.max(0, next - now);
     }
@@ -195,6 +194,11 @@ final class Sender implements Runnable {
         closing = true;
         forceClosed = true;
         wakeup();
+    }
+
+    /** The client has the SDK's retries off already (the client the producer builds). */
+    void clientRetriesOff() {
+        clientRetriesOff = true;
     }
 
     boolean isForceClosed() {
@@ -230,13 +234,18 @@ final class Sender implements Runnable {
             records.add(e.record);
         }
         SdkAttempts.Tracker tracker = new SdkAttempts.Tracker();
-        PutRecordBatchRequest request = SdkAttempts.prepare(PutRecordBatchRequest.builder()
+        PutRecordBatchRequest.Builder builder = PutRecordBatchRequest.builder()
                 .deliveryStreamName(batch.stream())
-                .records(records), timeout, tracker);
+                .records(records);
+        PutRecordBatchRequest request = clientRetriesOff
+                ? builder.overrideConfiguration(o -> o.apiCallTimeout(timeout)).build()
+                : SdkAttempts.prepare(builder, timeout, tracker);
         InFlightRequest inFlightRequest = new InFlightRequest(batch, request, now, tracker);
         inFlightRequest.nextDeadline = batch.earliestDeadline();
+        if (inFlight.isEmpty() || inFlightRequest.nextDeadline - nextInFlightDeadline < 0) {
+            nextInFlightDeadline = inFlightRequest.nextDeadline;
+        }
         inFlight.add(inFlightRequest);
-        inFlightDeadlines.add(inFlightRequest);
         stats.requestSent(batch.stream());
         log.atDebug().addKeyValue("stream", batch.stream()).addKeyValue("records", records.size())
                 .addKeyValue("bytes", batch.bytes()).addKeyValue("timeoutMs", timeout.toMillis()).log("batch sent");
@@ -378,33 +387,35 @@ final class Sender implements Runnable {
     /**
      * Fails the unsettled records of requests in flight whose deadline has passed: the request
      * may have reached the service, so they say {@code mayBeDuplicated}. The request stays in flight
-     * (it still holds a request thread and a connection) until it is answered or times out.
+     * (it still holds a request thread and a connection) until it is answered or times out. The
+     * requests in flight are at most {@code maxInFlightRequests}, so a scan costs little, and it
+     * runs only when the earliest of their deadlines has passed.
      */
     private void expireInFlight(long now) {
-        InFlightRequest r;
-        while ((r = inFlightDeadlines.peek()) != null && now - r.nextDeadline >= 0) {
-            inFlightDeadlines.poll();
-            if (!inFlight.contains(r)) {
-                continue;
-            }
-            long next = 0;
-            boolean pending = false;
-            for (ProducerEntry e : r.batch.entries()) {
-                if (e.isSettled()) {
-                    continue;
+        if (inFlight.isEmpty() || now - nextInFlightDeadline < 0) {
+            return;
+        }
+        long earliest = now + TimeUnit.DAYS.toNanos(1);
+        for (InFlightRequest r : inFlight) {
+            if (now - r.nextDeadline >= 0) {
+                long next = now + TimeUnit.DAYS.toNanos(1);
+                for (ProducerEntry e : r.batch.entries()) {
+                    if (e.isSettled()) {
+                        continue;
+                    }
+                    if (now - e.deadlineNanos >= 0) {
+                        failSafely(e, retryPolicy.deliveryTimeoutInFlight(e, r.mayHaveReachedService()));
+                    } else if (e.deadlineNanos - next < 0) {
+                        next = e.deadlineNanos;
+                    }
                 }
-                if (now - e.deadlineNanos >= 0) {
-                    failSafely(e, retryPolicy.deliveryTimeoutInFlight(e, r.mayHaveReachedService()));
-                } else if (!pending || e.deadlineNanos - next < 0) {
-                    next = e.deadlineNanos;
-                    pending = true;
-                }
-            }
-            if (pending) {
                 r.nextDeadline = next;
-                inFlightDeadlines.add(r);
+            }
+            if (r.nextDeadline - earliest < 0) {
+                earliest = r.nextDeadline;
             }
         }
+        nextInFlightDeadline = earliest;
     }
 
     private void failSafely(ProducerEntry entry, RecordFailedException failure) {
@@ -465,7 +476,6 @@ final class Sender implements Runnable {
         }
         if (onSender) {
             inFlight.clear();
-            inFlightDeadlines.clear();
             for (ProducerEntry e : accumulator.removeAll()) {
                 failed[0] += failClosed(e, false);
             }

@@ -240,4 +240,50 @@ class RecordAccumulatorTest {
         // "a" is full but at its in-flight limit: only "b"'s linger can wake the sender.
         assertThat(acc.nextWakeup(T0 + LINGER, Duration.ofSeconds(1).toNanos())).isEqualTo(T0 + 50 + LINGER);
     }
+
+    @Test
+    void retriedRecordsThatWereSentAreNotKeptAliveByTheRetryHeaps() {
+        RecordAccumulator acc = accumulator(1000);
+        List<ProducerEntry> all = new ArrayList<>();
+        for (int i = 0; i < 5_000; i++) {
+            ProducerEntry e = entry("s", 10, T0);
+            all.add(e);
+            acc.append(e);
+        }
+        int sent = records(acc.drain(T0));
+        assertThat(sent).isEqualTo(5_000);
+        for (int i = 0; i < 10; i++) {
+            acc.requestCompleted("s");
+        }
+        // Every record fails once, in groups of 500, and is sent again.
+        for (int i = 0; i < all.size(); i += 500) {
+            acc.requeue(all.subList(i, i + 500), T0 + LINGER);
+        }
+        assertThat(records(acc.drain(T0 + LINGER))).isEqualTo(5_000);
+
+        RecordAccumulator.StreamQueue q = acc.queues().get("s");
+        assertThat(q.retryRecords).isZero();
+        // Neither heap holds on to the records sent (the deadline heap drops them lazily, in bulk).
+        assertThat(q.retries).isEmpty();
+        assertThat(q.retryDeadlineCount()).isLessThanOrEqualTo(64);
+    }
+
+    @Test
+    void expiredRetriesLeaveTheRetryHeapEvenWhenTheirStreamCannotSend() {
+        RecordAccumulator acc = accumulator(1);
+        ProducerEntry blocker = entry("s", 10, T0);
+        acc.append(blocker);
+        assertThat(acc.drain(T0 + LINGER)).hasSize(1);
+        // The one request in flight never completes: nothing is taken from the retry heap.
+        List<ProducerEntry> waiting = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            waiting.add(entry("s", 10, T0));
+        }
+        acc.requeue(waiting, T0 + 2 * LINGER);
+        assertThat(acc.expire(T0 + DEADLINE)).hasSize(1_000);
+        RecordAccumulator.StreamQueue q = acc.queues().get("s");
+        assertThat(q.retryRecords).isZero();
+        assertThat(q.retries.size()).isLessThanOrEqualTo(64);
+        assertThat(q.retryDeadlineCount()).isZero();
+    }
 }
