@@ -91,7 +91,7 @@ final class HeapProbe {
         long until = System.nanoTime() + FILL_TIMEOUT.toNanos();
         while (System.nanoTime() - until < 0 && !run.isDone()) {
             StreamStats held = producer.stats().total();
-            if (fillShare(config, held.bufferedBytes(), held.bufferedRecords()) >= FULL_SHARE) {
+            if (streamFillShare(config, held.bufferedBytes(), held.bufferedRecords()) >= FULL_SHARE) {
                 return true;
             }
             Thread.sleep(10);
@@ -103,6 +103,22 @@ final class HeapProbe {
     static double fillShare(ProducerConfig config, long bufferedBytes, long bufferedRecords) {
         return Math.max(bufferedBytes / (double) config.maxBufferedBytes(),
                 bufferedRecords / (double) config.maxBufferedRecords());
+    }
+
+    /**
+     * How full the buffer is for the probe's one stream: the larger of its byte and record levels
+     * over the bounds one stream may hold ({@link ProducerConfig#maxStreamBufferShare()} of each,
+     * at least one full batch), which is as full as one stream can make it.
+     */
+    static double streamFillShare(ProducerConfig config, long bufferedBytes, long bufferedRecords) {
+        return Math.max(bufferedBytes / (double) streamBound(config.maxBufferedBytes(), config.maxBatchBytes(),
+                        config.maxStreamBufferShare()),
+                bufferedRecords / (double) streamBound(config.maxBufferedRecords(), config.maxBatchRecords(),
+                        config.maxStreamBufferShare()));
+    }
+
+    private static long streamBound(long bound, long batch, double share) {
+        return Math.min(bound, Math.max(batch, (long) Math.floor(bound * share)));
     }
 
     private static void sleep(Duration duration) throws InterruptedException {

@@ -47,10 +47,11 @@ final class ResultsReport {
                 results.options.describe(), System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors(), jvmOptions()));
         md.append(String.format(Locale.ROOT, "Producer configuration: defaults (linger %d ms, %d requests in flight "
-                        + "per stream, buffer %d MiB / %,d records). Ceiling: %d requests in flight from %d threads (async), "
-                        + "%d threads (sync).%n%n",
+                        + "per stream, buffer %d MiB / %,d records, of which one stream may hold %.0f%%). Ceiling: %d "
+                        + "requests in flight from %d threads (async), %d threads (sync).%n%n",
                 config.lingerTime().toMillis(), config.maxInFlightRequestsPerStream(),
-                config.maxBufferedBytes() / (1024 * 1024), config.maxBufferedRecords(), results.ceilingInFlight,
+                config.maxBufferedBytes() / (1024 * 1024), config.maxBufferedRecords(),
+                100 * config.maxStreamBufferShare(), results.ceilingInFlight,
                 results.options.ceilingAsyncThreads, results.options.syncThreads));
         targets(md);
         for (String endpoint : endpoints()) {

@@ -385,6 +385,8 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
             log.atWarn().addKeyValue("producer", name).addKeyValue("thread", Thread.currentThread().getName())
                     .log("close called on a producer thread; failing pending records without waiting");
             sender.forceClose(Duration.ZERO);
+            // Fail what is pending from here, so that every future is complete when close returns.
+            sender.failPending();
             return;
         }
         if (!senderThread.isAlive() && senderThread.getState() == Thread.State.NEW) {
@@ -394,7 +396,7 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
             onSenderTerminated();
             return;
         }
-        long marginEnd = start + timeout.toNanos() + FirehoseProducer.CLOSE_MARGIN.toNanos();
+        long marginEnd = start + saturatedNanos(timeout) + FirehoseProducer.CLOSE_MARGIN.toNanos();
         boolean interrupted = false;
         try {
             if (!sender.awaitTermination(timeout)) {
@@ -412,7 +414,7 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
             sender.forceClose(timeout);
             sender.failPending();
         }
-        if (sender.isForceClosed() || senderThread.isAlive()) {
+        if (sender.isForceClosed() || sender.abandonedRequests() || senderThread.isAlive()) {
             stopThreads(true);
         }
         try {
@@ -428,6 +430,11 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** @return the duration in nanoseconds, at most about 146 years (no overflow for any duration) */
+    static long saturatedNanos(Duration d) {
+        return d.compareTo(Duration.ofNanos(Long.MAX_VALUE / 2)) > 0 ? Long.MAX_VALUE / 2 : d.toNanos();
     }
 
     /** Stops the request threads (interrupting them if {@code now}) and closes the client the producer built. */
@@ -452,7 +459,7 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
      * wire after a forced close, so that its request thread stops.
      */
     private void onSenderTerminated() {
-        stopThreads(sender.isForceClosed());
+        stopThreads(sender.isForceClosed() || sender.abandonedRequests());
         StreamStats t = stats.snapshot(accumulator, ticker.read()).total();
         log.atInfo().addKeyValue("producer", name).addKeyValue("recordsPut", t.recordsPut())
                 .addKeyValue("recordsAcknowledged", t.recordsAcknowledged())

@@ -20,19 +20,32 @@ final class InFlightRequest {
 
     private static final AtomicIntegerFieldUpdater<InFlightRequest> CLAIMED =
             AtomicIntegerFieldUpdater.newUpdater(InFlightRequest.class, "claimed");
+    private static final AtomicIntegerFieldUpdater<InFlightRequest> HANDOVER =
+            AtomicIntegerFieldUpdater.newUpdater(InFlightRequest.class, "handover");
+    private static final int WAITING = 0;
+    private static final int HANDED_TO_CLIENT = 1;
+    private static final int WITHHELD = 2;
 
     final Batch batch;
     final PutRecordBatchRequest request;
     final long startNanos;
     /** Counts what the SDK transmits for this request. */
     final SdkAttempts.Tracker tracker;
-    /** The earliest deadline among the request's unsettled records; sender thread only. */
+    /**
+     * The next time the sender must look at the request: the earliest deadline among its unsettled
+     * records, or when its client call is overdue; sender thread only.
+     */
     long nextDeadline;
+    /** When the client call is overdue (its API call timeout and a grace have passed); sender thread only. */
+    long overdueAt;
+    /** The client call was cancelled for being overdue; sender thread only. */
+    boolean overdueCancelled;
 
     private volatile CompletableFuture<PutRecordBatchResponse> future;
     private volatile boolean cancelled;
     private volatile int claimed;
-    private volatile boolean handedToClient;
+    /** WAITING for a request thread, HANDED_TO_CLIENT, or WITHHELD: it will never be sent. */
+    private volatile int handover;
 
     InFlightRequest(Batch batch, PutRecordBatchRequest request, long startNanos) {
         this(batch, request, startNanos, new SdkAttempts.Tracker());
@@ -45,9 +58,22 @@ final class InFlightRequest {
         this.tracker = tracker;
     }
 
-    /** A request thread is about to call the client with it. */
-    void handedToClient() {
-        handedToClient = true;
+    /**
+     * A request thread is about to call the client with it (request thread).
+     *
+     * @return false if the request was withheld meanwhile: it must not be sent
+     */
+    boolean handToClient() {
+        return HANDOVER.compareAndSet(this, WAITING, HANDED_TO_CLIENT);
+    }
+
+    /**
+     * Makes sure the request is never sent, if it has not been handed to the client yet (any thread).
+     *
+     * @return true if it will never be sent; false if the client has it already
+     */
+    boolean withhold() {
+        return HANDOVER.compareAndSet(this, WAITING, WITHHELD) || handover == WITHHELD;
     }
 
     /**
@@ -55,7 +81,7 @@ final class InFlightRequest {
      *     client that is not the SDK's own says nothing more) or the SDK transmitted it
      */
     boolean mayHaveReachedService() {
-        return handedToClient || tracker.transmissions() > 0;
+        return handover == HANDED_TO_CLIENT || tracker.transmissions() > 0;
     }
 
     boolean isCancelled() {

@@ -44,10 +44,8 @@ final class ProducerEntry {
     long retryAtNanos;
     /** Orders records with the same retry time: those that failed together stay together. */
     long retrySeq;
-    /** Waiting in its stream's retry heap (and not expired). */
+    /** Waiting in its stream's retry sets; its retry time and sequence (their keys) may not change meanwhile. */
     boolean waitingRetry;
-    /** In its stream's retry-deadline heap. */
-    boolean inDeadlineHeap;
     /** The Resilience4j context of the record's retries, from its first failure on; else null. */
     Retry.AsyncContext<Object> retryContext;
 

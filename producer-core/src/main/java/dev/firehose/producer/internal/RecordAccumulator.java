@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -30,8 +30,9 @@ import java.util.function.LongFunction;
  * packed with records that have more: it goes in a batch of such records, whose request timeout
  * is the time left to the latest of their deadlines.
  *
- * <p>Retries are kept in a heap by retry time and in a heap by deadline (O(log n) each, removed
- * lazily), so a throttled stream with a long retry backlog costs no scan per round.
+ * <p>Retries are kept in a set ordered by retry time and in one ordered by deadline (O(log n) to
+ * add, take or expire a record), so a throttled stream with a long retry backlog costs no scan per
+ * round, and a record leaves both as soon as it is sent again or expires.
  *
  * <p>A stream's state (queues, pacing, buffer share) is dropped after {@code idleNanos} without a
  * record waiting, in flight or unsettled; a put that races with that finds the stream retired and
@@ -74,8 +75,10 @@ final class RecordAccumulator {
         int c = Long.signum(a.retryAtNanos - b.retryAtNanos);
         return c != 0 ? c : Long.compare(a.retrySeq, b.retrySeq);
     };
-    private static final Comparator<ProducerEntry> DEADLINE_ORDER =
-            (a, b) -> Long.signum(a.deadlineNanos - b.deadlineNanos);
+    private static final Comparator<ProducerEntry> DEADLINE_ORDER = (a, b) -> {
+        int c = Long.signum(a.deadlineNanos - b.deadlineNanos);
+        return c != 0 ? c : Long.compare(a.retrySeq, b.retrySeq);
+    };
 
     /** One stream's queues, pacing and share of the buffer. */
     static final class StreamQueue {
@@ -89,11 +92,11 @@ final class RecordAccumulator {
         /** Puts between {@link #enter} and {@link #leave}: the stream is not retired while any run. */
         private final AtomicInteger appenders = new AtomicInteger();
         private volatile boolean retired;
-        // Changed by the sender thread only; thread-safe so that a closing thread can look at it.
-        // Holds entries no longer waiting (expired) until they reach its head: see peekRetry.
-        final PriorityBlockingQueue<ProducerEntry> retries = new PriorityBlockingQueue<>(11, RETRY_ORDER);
-        // Sender thread only: entries requeued for retry by deadline, removed lazily.
-        private final PriorityQueue<ProducerEntry> retryDeadlines = new PriorityQueue<>(DEADLINE_ORDER);
+        // The records awaiting a retry, by retry time; changed by the sender thread only, concurrent so
+        // that a closing thread can look at it.
+        final ConcurrentSkipListSet<ProducerEntry> retries = new ConcurrentSkipListSet<>(RETRY_ORDER);
+        // The same records by deadline; sender thread only.
+        private final TreeSet<ProducerEntry> retryDeadlines = new TreeSet<>(DEADLINE_ORDER);
         // Written by the sender thread only; volatile so stats can read them.
         volatile int retryRecords;
         volatile int inFlight;
@@ -111,7 +114,7 @@ final class RecordAccumulator {
             return retryRecords > 0 || fresh.peek() != null;
         }
 
-        /** @return the entries in the retry-deadline heap, live or not (sender thread; tests) */
+        /** @return the entries in the retry-deadline set (sender thread; tests) */
         int retryDeadlineCount() {
             return retryDeadlines.size();
         }
@@ -132,6 +135,7 @@ final class RecordAccumulator {
     // Sender thread only.
     private int totalInFlight;
     private long retrySeq;
+    private int turn;
 
     /** An accumulator without a buffer budget, a request timeout, a total in-flight limit or idle streams (tests). */
     RecordAccumulator(int maxBatchRecords, long maxBatchBytes, long lingerNanos,
@@ -223,16 +227,14 @@ final class RecordAccumulator {
      */
     void requeue(List<ProducerEntry> entries, long retryAtNanos) {
         for (ProducerEntry entry : entries) {
+            // Not waiting now (it was in flight): its keys may change.
             entry.retryAtNanos = retryAtNanos;
             entry.retrySeq = ++retrySeq;
             entry.waitingRetry = true;
             StreamQueue q = queues.get(entry.stream);
             q.retries.add(entry);
-            if (!entry.inDeadlineHeap) {
-                entry.inDeadlineHeap = true;
-                q.retryDeadlines.add(entry);
-            }
-            q.retryRecords++;
+            q.retryDeadlines.add(entry);
+            q.retryRecords = q.retries.size();
         }
     }
 
@@ -244,17 +246,24 @@ final class RecordAccumulator {
     List<Batch> drain(long now) {
         List<Batch> batches = new ArrayList<>();
         boolean sendAll = closing || flushesInProgress.get() > 0;
-        boolean firstTurn = true;
+        List<StreamQueue> streams = new ArrayList<>(queues.size());
+        for (StreamQueue q : queues.values()) {
+            if (!retireIfIdle(q, now)) {
+                streams.add(q);
+            }
+        }
+        int n = streams.size();
+        if (n == 0) {
+            return batches;
+        }
+        // Each round starts one stream further on, so that no stream always comes first for the
+        // request slots freed since the last round.
+        int start = Math.floorMod(turn++, n);
         boolean progress = true;
-        while (progress) {
+        while (progress && totalInFlight < maxInFlight) {
             progress = false;
-            for (StreamQueue q : queues.values()) {
-                if (firstTurn && retireIfIdle(q, now)) {
-                    continue;
-                }
-                if (totalInFlight >= maxInFlight) {
-                    break;
-                }
+            for (int i = 0; i < n && totalInFlight < maxInFlight; i++) {
+                StreamQueue q = streams.get((start + i) % n);
                 if (isReady(q, now, sendAll) && q.rate.canSend(q.inFlight, now)) {
                     Batch batch = take(q, now);
                     if (batch != null) {
@@ -266,7 +275,6 @@ final class RecordAccumulator {
                     }
                 }
             }
-            firstTurn = false;
         }
         return batches;
     }
@@ -296,7 +304,7 @@ final class RecordAccumulator {
         boolean slotFree = totalInFlight < maxInFlight;
         for (StreamQueue q : queues.values()) {
             ProducerEntry head = q.fresh.peek();
-            ProducerEntry retry = peekRetry(q);
+            ProducerEntry retry = firstRetry(q);
             if (head == null && retry == null) {
                 continue;
             }
@@ -312,10 +320,7 @@ final class RecordAccumulator {
                         : earlier(retry.retryAtNanos + lingerNanos,
                                 later(retry.retryAtNanos, retry.deadlineNanos - requestTimeoutNanos));
                 ready = readyKnown ? earlier(ready, retryReady) : retryReady;
-                ProducerEntry firstDeadline = q.retryDeadlines.peek();
-                if (firstDeadline != null) {
-                    next = earlier(next, firstDeadline.deadlineNanos);
-                }
+                next = earlier(next, q.retryDeadlines.first().deadlineNanos);
             }
             if (!slotFree || q.inFlight >= q.rate.inFlightLimit()) {
                 continue;
@@ -345,20 +350,12 @@ final class RecordAccumulator {
                 onExpired.accept(head);
             }
             ProducerEntry e;
-            boolean expired = false;
-            while ((e = q.retryDeadlines.peek()) != null && now - e.deadlineNanos >= 0) {
-                q.retryDeadlines.poll();
-                e.inDeadlineHeap = false;
-                if (e.waitingRetry) {
-                    // Left in the retry heap; peekRetry drops it when it comes to the top.
-                    e.waitingRetry = false;
-                    q.retryRecords--;
-                    expired = true;
-                    onExpired.accept(e);
-                }
-            }
-            if (expired) {
-                compact(q);
+            while (!q.retryDeadlines.isEmpty() && now - (e = q.retryDeadlines.first()).deadlineNanos >= 0) {
+                q.retryDeadlines.pollFirst();
+                q.retries.remove(e);
+                e.waitingRetry = false;
+                q.retryRecords = q.retries.size();
+                onExpired.accept(e);
             }
         }
     }
@@ -384,16 +381,24 @@ final class RecordAccumulator {
                 all.add(removeFresh(q));
             }
             for (ProducerEntry e : q.retries) {
-                if (e.waitingRetry) {
-                    e.waitingRetry = false;
-                    all.add(e);
-                }
+                e.waitingRetry = false;
+                all.add(e);
             }
             q.retries.clear();
             q.retryDeadlines.clear();
             q.retryRecords = 0;
         }
         return all;
+    }
+
+    /** @return true if a record waits to be sent or retried (sender thread) */
+    boolean hasWaiting() {
+        for (StreamQueue q : queues.values()) {
+            if (q.hasWaiting()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** @return true if no record waits and no request is in flight (sender thread) */
@@ -467,38 +472,9 @@ final class RecordAccumulator {
         return true;
     }
 
-    /**
-     * Drops the entries no longer waiting from the retry heaps once they are most of them (sent
-     * entries stay in the deadline heap, expired ones in the retry heap, until they reach the top),
-     * so the heaps hold no more than twice the records waiting, and the records sent since are
-     * not kept alive. Each entry is dropped at most once: O(1) per entry over time.
-     */
-    private static void compact(StreamQueue q) {
-        int limit = 2 * q.retryRecords + 64;
-        if (q.retryDeadlines.size() > limit) {
-            for (ProducerEntry e : q.retryDeadlines) {
-                e.inDeadlineHeap = false;
-            }
-            q.retryDeadlines.clear();
-            for (ProducerEntry e : q.retries) {
-                if (e.waitingRetry && !e.inDeadlineHeap) {
-                    e.inDeadlineHeap = true;
-                    q.retryDeadlines.add(e);
-                }
-            }
-        }
-        if (q.retries.size() > limit) {
-            q.retries.removeIf(e -> !e.waitingRetry);
-        }
-    }
-
-    /** The first retry still waiting, dropping expired ones from the top of the heap. */
-    private static ProducerEntry peekRetry(StreamQueue q) {
-        ProducerEntry e;
-        while ((e = q.retries.peek()) != null && !e.waitingRetry) {
-            q.retries.poll();
-        }
-        return e;
+    /** The record awaiting a retry that is due first, or null. */
+    private static ProducerEntry firstRetry(StreamQueue q) {
+        return q.retries.isEmpty() ? null : q.retries.first();
     }
 
     private boolean isReady(StreamQueue q, long now, boolean sendAll) {
@@ -506,7 +482,7 @@ final class RecordAccumulator {
         if (head != null && (sendAll || isFull(q) || now - head.putNanos >= lingerNanos)) {
             return true;
         }
-        ProducerEntry retry = peekRetry(q);
+        ProducerEntry retry = firstRetry(q);
         if (retry == null || now - retry.retryAtNanos < 0) {
             return false;
         }
@@ -525,19 +501,17 @@ final class RecordAccumulator {
     private Batch take(StreamQueue q, long now) {
         List<ProducerEntry> entries = new ArrayList<>(Math.min(maxBatchRecords, 64));
         long bytes = 0;
-        ProducerEntry e = peekRetry(q);
+        ProducerEntry e = firstRetry(q);
         boolean urgent = e != null && now - e.retryAtNanos >= 0 && isUrgent(e, now);
-        while (entries.size() < maxBatchRecords && (e = peekRetry(q)) != null && now - e.retryAtNanos >= 0
+        while (entries.size() < maxBatchRecords && (e = firstRetry(q)) != null && now - e.retryAtNanos >= 0
                 && bytes + e.size <= maxBatchBytes && isUrgent(e, now) == urgent) {
-            q.retries.poll();
+            q.retries.pollFirst();
+            q.retryDeadlines.remove(e);
             e.waitingRetry = false;
-            q.retryRecords--;
             entries.add(e);
             bytes += e.size;
         }
-        if (!entries.isEmpty()) {
-            compact(q);
-        }
+        q.retryRecords = q.retries.size();
         if (urgent) {
             // Records close to their deadline are not sent with fresher ones: see the class comment.
             return new Batch(q.stream, entries, bytes);

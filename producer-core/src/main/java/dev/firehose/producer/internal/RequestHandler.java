@@ -40,9 +40,19 @@ final class RequestHandler {
      *     request failed as a whole or every entry was acknowledged
      * @param throttled records refused with "Slow down."
      * @param cause the exception of a request that failed as a whole, or null
+     * @param withheld true if the request was never sent: every record of it had settled before
      */
     record Outcome(InFlightRequest request, Classification requestFailure, Classification[] entryFailures,
-            int throttled, Throwable cause) {
+            int throttled, Throwable cause, boolean withheld) {
+
+        Outcome(InFlightRequest request, Classification requestFailure, Classification[] entryFailures,
+                int throttled, Throwable cause) {
+            this(request, requestFailure, entryFailures, throttled, cause, false);
+        }
+
+        static Outcome withheld(InFlightRequest request) {
+            return new Outcome(request, null, null, 0, null, true);
+        }
     }
 
     private final FirehoseAsyncClient client;
@@ -71,12 +81,15 @@ final class RequestHandler {
 
     private void call(InFlightRequest request) {
         CompletableFuture<PutRecordBatchResponse> future;
-        try {
-            if (request.isCancelled()) {
-                // Close failed its records while it waited for a request thread: nothing to send.
-                return;
+        if (!request.handToClient()) {
+            // Withheld while it waited for a request thread: its records failed as never sent.
+            if (request.claim()) {
+                stats.requestAbandoned(request.batch.stream());
+                sender.accept(Outcome.withheld(request));
             }
-            request.handedToClient();
+            return;
+        }
+        try {
             future = client.putRecordBatch(request.request);
             if (future == null) {
                 future = CompletableFuture.failedFuture(new IllegalStateException("client returned no future"));
@@ -115,6 +128,14 @@ final class RequestHandler {
         Duration latency = Duration.ofNanos(Math.max(0, ticker.read() - request.startNanos));
         Classification requestFailure = null;
         List<PutRecordBatchResponseEntry> responses = response == null ? null : response.requestResponses();
+        if (request.tracker.transmissions() > 1) {
+            // The client's own retries resent the request inside this attempt: an earlier
+            // transmission may have been stored without its answer reaching us, whatever the last
+            // transmission ended with.
+            for (ProducerEntry e : batch.entries()) {
+                e.mayBeDuplicated = true;
+            }
+        }
         Throwable cause = null;
         if (error != null || response == null) {
             cause = error != null ? error : new IllegalStateException("client returned no response");
@@ -127,13 +148,6 @@ final class RequestHandler {
             int throttled = requestFailure.throttled() ? n : 0;
             completed(batch, latency, 0, 0, Map.of(requestFailure.code(), n), throttled, requestFailure.code());
             return new Outcome(request, requestFailure, null, throttled, cause);
-        }
-        if (request.tracker.transmissions() > 1) {
-            // The client's own retries resent the request inside this attempt: an earlier
-            // transmission may have been stored without its answer reaching us.
-            for (ProducerEntry e : batch.entries()) {
-                e.mayBeDuplicated = true;
-            }
         }
         // First the request's own outcome (stats, listeners), so that whoever sees a record's
         // future complete also sees its request counted; then the records.

@@ -124,6 +124,7 @@ final class RequestThreads implements Executor {
 
     /** @return true if the threads stopped within {@code timeout} after {@link #shutdown()} */
     boolean awaitTermination(Duration timeout) throws InterruptedException {
-        return pool == null || pool.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return pool == null || pool.awaitTermination(DefaultFirehoseProducer.saturatedNanos(timeout),
+                TimeUnit.NANOSECONDS);
     }
 }

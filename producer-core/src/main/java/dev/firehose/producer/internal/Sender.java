@@ -8,7 +8,9 @@ import dev.firehose.producer.internal.RequestHandler.Outcome;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -50,6 +52,8 @@ final class Sender implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Sender.class);
     private static final long MAX_IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long MIN_REQUEST_TIMEOUT_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** How long after its API call timeout a client call still unanswered is cancelled: 5 s. */
+    static final long OVERDUE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final RecordAccumulator accumulator;
     private final RequestHandler requests;
@@ -77,6 +81,7 @@ final class Sender implements Runnable {
 
     /** The client was built with the SDK's retries off: requests need no plugin to turn them off. */
     private volatile boolean clientRetriesOff;
+    private volatile boolean abandonedRequests;
     private volatile Thread thread;
     private volatile boolean closing;
     private volatile boolean forceClosed;
@@ -161,7 +166,11 @@ final class Sender implements Runnable {
             }
         }
         senderLog.flush(now);
-        if (closing && appendsInProgress.get() == 0 && accumulator.isIdle() && outcomes.isEmpty()) {
+        if (closing && appendsInProgress.get() == 0 && outcomes.isEmpty() && !accumulator.hasWaiting()
+                && everyRecordInFlightSettled()) {
+            // Every record has settled: requests still out (their records failed at their
+            // deadlines) have nothing left to say, so close need not wait for them.
+            abandonInFlight();
             return -1;
         }
         long next = accumulator.nextWakeup(now, MAX_IDLE_NANOS);
@@ -196,6 +205,34 @@ final class Sender implements Runnable {
         wakeup();
     }
 
+    private boolean everyRecordInFlightSettled() {
+        for (InFlightRequest r : inFlight) {
+            for (ProducerEntry e : r.batch.entries()) {
+                if (!e.isSettled()) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Gives up on the requests still out, whose records have all settled (sender thread, closing). */
+    private void abandonInFlight() {
+        for (InFlightRequest r : inFlight) {
+            if (r.claim()) {
+                stats.requestAbandoned(r.batch.stream());
+            }
+            r.cancel();
+            abandonedRequests = true;
+        }
+        inFlight.clear();
+    }
+
+    /** @return true if the sender stopped with requests still out, whose threads may need an interrupt */
+    boolean abandonedRequests() {
+        return abandonedRequests;
+    }
+
     /** The client has the SDK's retries off already (the client the producer builds). */
     void clientRetriesOff() {
         clientRetriesOff = true;
@@ -206,7 +243,7 @@ final class Sender implements Runnable {
     }
 
     boolean awaitTermination(Duration timeout) throws InterruptedException {
-        long nanos = timeout.toNanos();
+        long nanos = DefaultFirehoseProducer.saturatedNanos(timeout);
         return nanos <= 0 ? terminated.getCount() == 0 : terminated.await(nanos, TimeUnit.NANOSECONDS);
     }
 
@@ -241,7 +278,8 @@ final class Sender implements Runnable {
                 ? builder.overrideConfiguration(o -> o.apiCallTimeout(timeout)).build()
                 : SdkAttempts.prepare(builder, timeout, tracker);
         InFlightRequest inFlightRequest = new InFlightRequest(batch, request, now, tracker);
-        inFlightRequest.nextDeadline = batch.earliestDeadline();
+        inFlightRequest.overdueAt = now + timeoutNanos + OVERDUE_GRACE_NANOS;
+        inFlightRequest.nextDeadline = earlier(batch.earliestDeadline(), inFlightRequest.overdueAt);
         if (inFlight.isEmpty() || inFlightRequest.nextDeadline - nextInFlightDeadline < 0) {
             nextInFlightDeadline = inFlightRequest.nextDeadline;
         }
@@ -279,6 +317,9 @@ final class Sender implements Runnable {
         Classification cls = o.requestFailure();
         try {
             accumulator.requestCompleted(stream);
+            if (o.withheld()) {
+                return;
+            }
             RateController rate = accumulator.queues().get(stream).rate;
             if (cls != null) {
                 if (cls.throttled()) {
@@ -286,15 +327,17 @@ final class Sender implements Runnable {
                     senderLog.throttled(stream, n, now);
                 }
                 List<ProducerEntry> failed = new ArrayList<>(n);
+                List<Classification> why = new ArrayList<>(n);
                 for (ProducerEntry entry : batch.entries()) {
                     if (!entry.isSettled()) {
                         failed.add(entry);
+                        why.add(cls);
                     }
                 }
                 if (!cls.retryable()) {
                     senderLog.requestFailedForGood(stream, failed.size(), cls, now);
                 }
-                retryOrFail(stream, failed, cls, o.cause(), now, rate);
+                retryOrFail(stream, failed, why, o.cause(), now, rate);
             } else {
                 if (o.throttled() > 0) {
                     rate.onThrottled(request.startNanos, now, (double) o.throttled() / n);
@@ -313,47 +356,42 @@ final class Sender implements Runnable {
         }
     }
 
-    /** The failed entries of a partly failed request, grouped by what they failed with. */
+    /** The failed entries of a partly failed request: retried together, whatever each failed with. */
     private void retryFailedEntries(String stream, Batch batch, Classification[] failures, long now,
             RateController rate) {
-        List<ProducerEntry> group = new ArrayList<>();
-        Classification groupFailure = null;
+        List<ProducerEntry> failed = new ArrayList<>();
+        List<Classification> why = new ArrayList<>();
         for (int i = 0; i < failures.length; i++) {
-            Classification f = failures[i];
-            if (f == null) {
-                continue;
+            if (failures[i] != null && !batch.entries().get(i).isSettled()) {
+                failed.add(batch.entries().get(i));
+                why.add(failures[i]);
             }
-            ProducerEntry entry = batch.entries().get(i);
-            if (entry.isSettled()) {
-                continue;
-            }
-            if (groupFailure != null && !groupFailure.code().equals(f.code())) {
-                retryOrFail(stream, group, groupFailure, null, now, rate);
-                group = new ArrayList<>();
-            }
-            groupFailure = f;
-            group.add(entry);
         }
-        if (!group.isEmpty()) {
-            retryOrFail(stream, group, groupFailure, null, now, rate);
-        }
+        retryOrFail(stream, failed, why, null, now, rate);
     }
 
     /**
-     * Asks the retry policy about each record that failed together; those it retries go back
-     * together, at the latest retry time it gave any of them (no record is retried sooner than its
-     * policy asks), and those whose deadline comes first fail with a delivery timeout.
+     * Asks the retry policy about each record that failed together ({@code why} holds what each
+     * failed with); those it retries go back together, at the latest retry time it gave any of them
+     * (no record is retried sooner than its policy asks). A record whose deadline comes before
+     * that time goes back alone, at its own retry time.
      */
-    private void retryOrFail(String stream, List<ProducerEntry> failed, Classification cls, Throwable cause,
+    private void retryOrFail(String stream, List<ProducerEntry> failed, List<Classification> why, Throwable cause,
             long now, RateController rate) {
         List<ProducerEntry> retry = new ArrayList<>(failed.size());
-        long retryAt = now;
-        for (ProducerEntry entry : failed) {
+        long[] retryAts = new long[failed.size()];
+        long groupRetryAt = now;
+        Map<String, Integer> requeuedByCode = new TreeMap<>();
+        for (int i = 0; i < failed.size(); i++) {
+            ProducerEntry entry = failed.get(i);
+            Classification cls = why.get(i);
             try {
                 RetryPolicy.Decision decision = retryPolicy.onFailure(entry, cls, cause, now);
                 if (decision.retry()) {
+                    retryAts[retry.size()] = decision.retryAtNanos();
                     retry.add(entry);
-                    retryAt = later(retryAt, decision.retryAtNanos());
+                    requeuedByCode.merge(cls.code(), 1, Integer::sum);
+                    groupRetryAt = later(groupRetryAt, decision.retryAtNanos());
                 } else {
                     failSafely(entry, decision.failure());
                 }
@@ -361,25 +399,25 @@ final class Sender implements Runnable {
                 fail(entry, cls, t);
             }
         }
-        int requeued = 0;
         List<ProducerEntry> group = new ArrayList<>(retry.size());
-        for (ProducerEntry entry : retry) {
-            if (retryAt - entry.deadlineNanos >= 0) {
-                failSafely(entry, retryPolicy.deliveryTimeout(entry));
+        for (int i = 0; i < retry.size(); i++) {
+            ProducerEntry entry = retry.get(i);
+            if (groupRetryAt - entry.deadlineNanos >= 0) {
+                // Its own retry time comes before its deadline (the policy checked): it goes then.
+                accumulator.requeue(entry, retryAts[i]);
             } else {
                 group.add(entry);
             }
         }
         if (!group.isEmpty()) {
-            accumulator.requeue(group, retryAt);
-            requeued = group.size();
+            accumulator.requeue(group, groupRetryAt);
         }
-        senderLog.retried(stream, cls, requeued, rate.inFlightLimit(), now);
+        int requeued = retry.size();
+        requeuedByCode.forEach((code, records) -> senderLog.retried(stream, code, records, rate.inFlightLimit(), now));
         if (requeued > 0) {
             stats.recordsRetried(stream, requeued);
             if (!listeners.isEmpty()) {
-                int records = requeued;
-                listeners.fire("recordsRetried", l -> l.onRecordsRetried(stream, records));
+                listeners.fire("recordsRetried", l -> l.onRecordsRetried(stream, requeued));
             }
         }
     }
@@ -398,24 +436,51 @@ final class Sender implements Runnable {
         long earliest = now + TimeUnit.DAYS.toNanos(1);
         for (InFlightRequest r : inFlight) {
             if (now - r.nextDeadline >= 0) {
-                long next = now + TimeUnit.DAYS.toNanos(1);
-                for (ProducerEntry e : r.batch.entries()) {
-                    if (e.isSettled()) {
-                        continue;
-                    }
-                    if (now - e.deadlineNanos >= 0) {
-                        failSafely(e, retryPolicy.deliveryTimeoutInFlight(e, r.mayHaveReachedService()));
-                    } else if (e.deadlineNanos - next < 0) {
-                        next = e.deadlineNanos;
-                    }
-                }
-                r.nextDeadline = next;
+                r.nextDeadline = expire(r, now);
             }
             if (r.nextDeadline - earliest < 0) {
                 earliest = r.nextDeadline;
             }
         }
         nextInFlightDeadline = earliest;
+    }
+
+    /**
+     * Fails the records of a request in flight whose deadline has passed, and cancels its client
+     * call once overdue.
+     *
+     * @return the next time to look at the request
+     */
+    private long expire(InFlightRequest r, long now) {
+        long next = now + TimeUnit.DAYS.toNanos(1);
+        boolean allExpire = true;
+        for (ProducerEntry e : r.batch.entries()) {
+            if (!e.isSettled() && e.deadlineNanos - now > 0) {
+                allExpire = false;
+                next = earlier(next, e.deadlineNanos);
+            }
+        }
+        // Records that fail as never sent must never be sent: withhold the request if it still
+        // waits for a request thread; if it cannot be withheld, it may be sent, so they may be stored.
+        boolean mayBeSent = r.mayHaveReachedService() || !allExpire || !r.withhold();
+        for (ProducerEntry e : r.batch.entries()) {
+            if (!e.isSettled() && now - e.deadlineNanos >= 0) {
+                failSafely(e, retryPolicy.deliveryTimeoutInFlight(e, mayBeSent));
+            }
+        }
+        if (!r.overdueCancelled) {
+            if (now - r.overdueAt >= 0) {
+                // The client ignores its API call timeout: cancel the call, so that its slot is freed.
+                r.overdueCancelled = true;
+                log.atWarn().addKeyValue("stream", r.batch.stream())
+                        .addKeyValue("overdueMs", TimeUnit.NANOSECONDS.toMillis(now - r.startNanos))
+                        .log("a PutRecordBatch call outlived its API call timeout; cancelling it");
+                r.cancel();
+            } else {
+                next = earlier(next, r.overdueAt);
+            }
+        }
+        return next;
     }
 
     private void failSafely(ProducerEntry entry, RecordFailedException failure) {
@@ -468,8 +533,8 @@ final class Sender implements Runnable {
             if (r.claim()) {
                 stats.requestAbandoned(r.batch.stream());
             }
+            boolean sent = !r.withhold();
             r.cancel();
-            boolean sent = r.mayHaveReachedService();
             for (ProducerEntry e : r.batch.entries()) {
                 failed[0] += failClosed(e, sent);
             }
@@ -504,5 +569,9 @@ final class Sender implements Runnable {
 
     private static long later(long a, long b) {
         return b - a > 0 ? b : a;
+    }
+
+    private static long earlier(long a, long b) {
+        return b - a < 0 ? b : a;
     }
 }

@@ -49,16 +49,15 @@ final class SenderLog {
         this.log = log;
     }
 
-    /** {@code records} records that failed with {@code cls} were requeued. */
-    void retried(String stream, Classification cls, int records, int inFlightLimit, long now) {
+    /** {@code records} records that failed with {@code errorCode} were requeued. */
+    void retried(String stream, String errorCode, int records, int inFlightLimit, long now) {
         if (records == 0) {
             return;
         }
         log.atDebug().addKeyValue("stream", stream).addKeyValue("records", records)
-                .addKeyValue("errorCode", cls.code()).addKeyValue("errorMessage", cls.message())
-                .addKeyValue("mayBeStored", cls.ambiguous()).log("records requeued for retry");
+                .addKeyValue("errorCode", errorCode).log("records requeued for retry");
         Summary s = summary(stream);
-        s.retriedByCode.merge(cls.code(), records, Integer::sum);
+        s.retriedByCode.merge(errorCode, records, Integer::sum);
         s.inFlightLimit = inFlightLimit;
         s.infoDue = true;
         if (!s.infoLogged || now - s.lastInfo >= INTERVAL_NANOS) {
@@ -89,6 +88,9 @@ final class SenderLog {
             log.atError().addKeyValue("stream", stream).addKeyValue("records", records)
                     .addKeyValue("errorCode", cls.code()).addKeyValue("errorMessage", cls.message())
                     .log("PutRecordBatch failed with an error retrying cannot fix; its records failed");
+            // This line stands for the interval's line: the records' failures are summed up after it.
+            s.warnLogged = true;
+            s.lastWarn = now;
         }
     }
 

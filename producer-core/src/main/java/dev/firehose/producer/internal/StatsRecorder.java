@@ -120,11 +120,12 @@ final class StatsRecorder {
      * idle: nothing buffered, nothing in flight, no put in progress).
      */
     void retire(String stream) {
-        Counters c = streams.remove(stream);
-        if (c == null) {
-            return;
-        }
         synchronized (retired) {
+            // Under the same lock as snapshot: a snapshot sees the stream either live or retired.
+            Counters c = streams.remove(stream);
+            if (c == null) {
+                return;
+            }
             retired.recordsPut.add(c.recordsPut.sum());
             retired.bytesPut.add(c.bytesPut.sum());
             retired.recordsAcknowledged.add(c.recordsAcknowledged.sum());
@@ -157,6 +158,12 @@ final class StatsRecorder {
      * @param now the current time in nanoseconds
      */
     ProducerStats snapshot(RecordAccumulator accumulator, long now) {
+        synchronized (retired) {
+            return snapshotLocked(accumulator, now);
+        }
+    }
+
+    private ProducerStats snapshotLocked(RecordAccumulator accumulator, long now) {
         Map<String, StreamStats> perStream = new TreeMap<>();
         long[] sum = new long[15];
         Map<String, Long> totalByCode = new HashMap<>();
@@ -186,17 +193,16 @@ final class StatsRecorder {
             totalInFlight += inFlight;
             oldest = Math.max(oldest, age);
         }
-        synchronized (retired) {
-            long[] r = {retired.recordsPut.sum(), retired.bytesPut.sum(), retired.recordsAcknowledged.sum(),
-                retired.bytesAcknowledged.sum(), retired.recordsFailed.sum(), retired.recordsRetried.sum(),
-                retired.recordsMayBeDuplicated.sum(), retired.requests.sum(), retired.requestsFailed.sum(),
-                retired.requestRecords.sum(), retired.requestBytes.sum(), retired.throttledRecords.sum(),
-                retired.bufferedRecords.sum(), retired.bufferedBytes.sum(), 0};
-            for (int i = 0; i < r.length; i++) {
-                sum[i] += r[i];
-            }
-            retired.failedByCode.forEach((code, n) -> totalByCode.merge(code, n.sum(), Long::sum));
+        // Streams whose state was dropped.
+        long[] r = {retired.recordsPut.sum(), retired.bytesPut.sum(), retired.recordsAcknowledged.sum(),
+            retired.bytesAcknowledged.sum(), retired.recordsFailed.sum(), retired.recordsRetried.sum(),
+            retired.recordsMayBeDuplicated.sum(), retired.requests.sum(), retired.requestsFailed.sum(),
+            retired.requestRecords.sum(), retired.requestBytes.sum(), retired.throttledRecords.sum(),
+            retired.bufferedRecords.sum(), retired.bufferedBytes.sum(), 0};
+        for (int i = 0; i < r.length; i++) {
+            sum[i] += r[i];
         }
+        retired.failedByCode.forEach((code, n) -> totalByCode.merge(code, n.sum(), Long::sum));
         StreamStats total = new StreamStats("*", sum[0], sum[1], sum[2], sum[3], sum[4],
                 Collections.unmodifiableMap(new TreeMap<>(totalByCode)),
                 sum[5], sum[6], sum[7], sum[8], sum[9], sum[10], sum[11], sum[12], sum[13], totalInFlight,

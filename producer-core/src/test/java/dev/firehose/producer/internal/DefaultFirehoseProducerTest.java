@@ -615,4 +615,20 @@ class DefaultFirehoseProducerTest {
         assertThat(requestThreads).hasSize(12);
         assertThat(sync.callers).hasSize(12);
     }
+
+    @Test
+    void closeDoesNotWaitForRequestsWhoseRecordsHaveAllSettled() {
+        client.behaviour = request -> new CompletableFuture<>();
+        FirehoseProducer p = producer(fast().deliveryTimeout(Duration.ofMillis(300)).build());
+        CompletableFuture<PutResult> f = p.put("never answered");
+        assertThat(failure(f)).isInstanceOfSatisfying(dev.firehose.producer.DeliveryTimeoutException.class,
+                e -> assertThat(e.mayBeDuplicated()).isTrue());
+
+        long start = System.nanoTime();
+        p.close(Duration.ofSeconds(20));
+        producer = null;
+        // Nothing is left to settle: close returns without waiting out its 20 s for the request.
+        assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).isLessThan(10);
+        assertThat(threadsOf(p.toString())).isEmpty();
+    }
 }
