@@ -12,7 +12,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.LongStream;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -83,5 +88,29 @@ class WebTrafficExampleTest {
 
         assertThat(command.execute("--recrods", "5")).isNotZero();
         assertThat(err.toString()).contains("--recrods");
+    }
+
+    @Test
+    void retriesPrintNoWarningAndNoLogLineThatWouldBreakTheProgressLine() {
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        root.addAppender(logs);
+        try {
+            ByteArrayOutputStream printed = new ByteArrayOutputStream();
+            WebTrafficExample example = new WebTrafficExample(new PrintStream(printed, true, StandardCharsets.UTF_8));
+            int exit = new CommandLine(example).execute("--records", "600", "--single", "1", "--threads", "4",
+                    "--seed", "11", "--quota", "300", "--failure-rate", "0.05", "--data-dir", dataDir.toString());
+            assertThat(exit).as(printed.toString(StandardCharsets.UTF_8)).isZero();
+            assertThat(example.report().summary().retried()).isPositive();
+        } finally {
+            root.detachAppender(logs);
+        }
+        // With the example's logging configuration (logback.xml): retries are no warning, and the
+        // producer logs nothing while the progress line is drawn (only its start and close lines).
+        assertThat(logs.list).filteredOn(e -> e.getLoggerName().startsWith("dev.firehose.producer"))
+                .allSatisfy(e -> assertThat(e.getLevel()).isEqualTo(Level.INFO))
+                .extracting(ILoggingEvent::getMessage)
+                .containsOnly("Firehose producer started", "Firehose producer closed");
     }
 }
