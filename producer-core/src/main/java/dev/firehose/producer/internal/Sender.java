@@ -157,13 +157,17 @@ final class Sender implements Runnable {
         accumulator.expire(now, e -> failSafely(e, retryPolicy.deliveryTimeout(e)));
         expireInFlight(now);
         for (Batch batch : accumulator.drain(now)) {
+            InFlightRequest request;
             try {
-                send(batch, now);
+                request = prepare(batch, now);
             } catch (Throwable t) {
-                // Nothing reached the client: the request thread never ran, so nobody else answers.
-                log.atError().setCause(t).log("could not hand a PutRecordBatch request over; failing its records");
+                // Nothing was sent and nothing is in flight: fail the records and free the slot.
+                log.atError().setCause(t).log("could not build a PutRecordBatch request; failing its records");
+                accumulator.requestCompleted(batch.stream());
                 failBatch(batch, t);
+                continue;
             }
+            dispatch(request);
         }
         senderLog.flush(now);
         if (closing && appendsInProgress.get() == 0 && outcomes.isEmpty() && !accumulator.hasWaiting()
@@ -259,7 +263,8 @@ final class Sender implements Runnable {
         wakeupRequested.set(false);
     }
 
-    private void send(Batch batch, long now) {
+    /** Builds the request of a batch: counts the attempt, sets the timeout, turns the SDK's retries off. */
+    private InFlightRequest prepare(Batch batch, long now) {
         // The request's own timeout; only a batch of records close to their deadlines (which the
         // accumulator never mixes with fresher ones) gets less: the time left to the latest of them.
         long timeoutNanos = Math.max(MIN_REQUEST_TIMEOUT_NANOS,
@@ -267,7 +272,6 @@ final class Sender implements Runnable {
         Duration timeout = Duration.ofNanos(timeoutNanos);
         List<Record> records = new ArrayList<>(batch.entries().size());
         for (ProducerEntry e : batch.entries()) {
-            e.attempts++;
             records.add(e.record);
         }
         SdkAttempts.Tracker tracker = new SdkAttempts.Tracker();
@@ -277,17 +281,26 @@ final class Sender implements Runnable {
         PutRecordBatchRequest request = clientRetriesOff
                 ? builder.overrideConfiguration(o -> o.apiCallTimeout(timeout)).build()
                 : SdkAttempts.prepare(builder, timeout, tracker);
+        for (ProducerEntry e : batch.entries()) {
+            e.attempts++;
+        }
         InFlightRequest inFlightRequest = new InFlightRequest(batch, request, now, tracker);
         inFlightRequest.overdueAt = now + timeoutNanos + OVERDUE_GRACE_NANOS;
         inFlightRequest.nextDeadline = earlier(batch.earliestDeadline(), inFlightRequest.overdueAt);
-        if (inFlight.isEmpty() || inFlightRequest.nextDeadline - nextInFlightDeadline < 0) {
-            nextInFlightDeadline = inFlightRequest.nextDeadline;
+        return inFlightRequest;
+    }
+
+    /** Counts the request in flight and hands it to a request thread. */
+    private void dispatch(InFlightRequest request) {
+        Batch batch = request.batch;
+        if (inFlight.isEmpty() || request.nextDeadline - nextInFlightDeadline < 0) {
+            nextInFlightDeadline = request.nextDeadline;
         }
-        inFlight.add(inFlightRequest);
+        inFlight.add(request);
         stats.requestSent(batch.stream());
-        log.atDebug().addKeyValue("stream", batch.stream()).addKeyValue("records", records.size())
-                .addKeyValue("bytes", batch.bytes()).addKeyValue("timeoutMs", timeout.toMillis()).log("batch sent");
-        requests.send(inFlightRequest);
+        log.atDebug().addKeyValue("stream", batch.stream()).addKeyValue("records", batch.entries().size())
+                .addKeyValue("bytes", batch.bytes()).log("batch sent");
+        requests.send(request);
     }
 
     /** A request thread has handled what it could of a request (any thread). */
