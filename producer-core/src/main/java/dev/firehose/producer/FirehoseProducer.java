@@ -155,6 +155,10 @@ public interface FirehoseProducer extends AutoCloseable {
      * callback) when the time is up is interrupted; if that does not free it, it is abandoned
      * (logged as an error) and ends whenever the call returns, changing nothing.
      *
+     * <p>Called from a callback on one of the producer's threads, it cannot wait for itself: it
+     * fails what is pending and returns at once; the futures of the records acknowledged in the
+     * same response as the one whose callback is running complete right after that callback returns.
+     *
      * @param timeout how long to wait for pending records
      */
     void close(Duration timeout);

@@ -43,6 +43,8 @@ final class InFlightRequest {
 
     private volatile CompletableFuture<PutRecordBatchResponse> future;
     private volatile boolean cancelled;
+    /** The request thread inside a client call with this request, or null; guarded by {@code this}. */
+    private Thread caller;
     private volatile int claimed;
     /** WAITING for a request thread, HANDED_TO_CLIENT, or WITHHELD: it will never be sent. */
     private volatile int handover;
@@ -102,6 +104,33 @@ final class InFlightRequest {
         CompletableFuture<PutRecordBatchResponse> f = future;
         if (f != null) {
             f.cancel(true);
+        }
+        synchronized (this) {
+            // A synchronous client holds its calling thread for the whole call: interrupt it.
+            if (caller != null) {
+                caller.interrupt();
+            }
+        }
+    }
+
+    /** The calling request thread enters the client (request thread). */
+    void enterClient() {
+        synchronized (this) {
+            caller = Thread.currentThread();
+        }
+    }
+
+    /**
+     * The calling request thread has left the client (request thread). An interrupt from
+     * {@link #cancel()} that came too late for the call is cleared, so that it cannot hit the
+     * thread's next task.
+     */
+    void leaveClient() {
+        synchronized (this) {
+            caller = null;
+        }
+        if (cancelled) {
+            Thread.interrupted();
         }
     }
 

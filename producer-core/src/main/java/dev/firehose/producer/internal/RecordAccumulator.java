@@ -227,14 +227,19 @@ final class RecordAccumulator {
      */
     void requeue(List<ProducerEntry> entries, long retryAtNanos) {
         for (ProducerEntry entry : entries) {
-            // Not waiting now (it was in flight): its keys may change.
+            StreamQueue q = queues.get(entry.stream);
+            if (entry.waitingRetry && q.retries.remove(entry)) {
+                // Never the case today; the keys below must not change while it is in the sets.
+                q.retryDeadlines.remove(entry);
+                q.retryRecords--;
+            }
             entry.retryAtNanos = retryAtNanos;
             entry.retrySeq = ++retrySeq;
             entry.waitingRetry = true;
-            StreamQueue q = queues.get(entry.stream);
-            q.retries.add(entry);
-            q.retryDeadlines.add(entry);
-            q.retryRecords = q.retries.size();
+            if (q.retries.add(entry)) {
+                q.retryDeadlines.add(entry);
+                q.retryRecords++;
+            }
         }
     }
 
@@ -256,14 +261,15 @@ final class RecordAccumulator {
         if (n == 0) {
             return batches;
         }
-        // Each round starts one stream further on, so that no stream always comes first for the
-        // request slots freed since the last round.
-        int start = Math.floorMod(turn++, n);
+        // Each slot goes to the stream after the one served last, so that no stream always comes
+        // first for the request slots freed since.
         boolean progress = true;
         while (progress && totalInFlight < maxInFlight) {
             progress = false;
+            int start = Math.floorMod(turn, n);
             for (int i = 0; i < n && totalInFlight < maxInFlight; i++) {
-                StreamQueue q = streams.get((start + i) % n);
+                int index = (start + i) % n;
+                StreamQueue q = streams.get(index);
                 if (isReady(q, now, sendAll) && q.rate.canSend(q.inFlight, now)) {
                     Batch batch = take(q, now);
                     if (batch != null) {
@@ -272,6 +278,8 @@ final class RecordAccumulator {
                         q.rate.onSend(batch.entries().size(), batch.bytes(), now);
                         batches.add(batch);
                         progress = true;
+                        // The next slot goes to the stream after this one.
+                        turn = index + 1;
                     }
                 }
             }
@@ -354,7 +362,7 @@ final class RecordAccumulator {
                 q.retryDeadlines.pollFirst();
                 q.retries.remove(e);
                 e.waitingRetry = false;
-                q.retryRecords = q.retries.size();
+                q.retryRecords--;
                 onExpired.accept(e);
             }
         }
@@ -507,11 +515,15 @@ final class RecordAccumulator {
                 && bytes + e.size <= maxBatchBytes && isUrgent(e, now) == urgent) {
             q.retries.pollFirst();
             q.retryDeadlines.remove(e);
+            q.retryRecords--;
             e.waitingRetry = false;
+            if (e.isSettled()) {
+                // Failed meanwhile by a closing thread: it must not be sent.
+                continue;
+            }
             entries.add(e);
             bytes += e.size;
         }
-        q.retryRecords = q.retries.size();
         if (urgent) {
             // Records close to their deadline are not sent with fresher ones: see the class comment.
             return new Batch(q.stream, entries, bytes);
@@ -520,10 +532,14 @@ final class RecordAccumulator {
         long freshBytes = 0;
         while (entries.size() < maxBatchRecords && (e = q.fresh.peek()) != null && bytes + e.size <= maxBatchBytes) {
             q.fresh.poll();
-            entries.add(e);
-            bytes += e.size;
             freshRecords++;
             freshBytes += e.size;
+            if (e.isSettled()) {
+                // Failed meanwhile by a closing thread: it must not be sent.
+                continue;
+            }
+            entries.add(e);
+            bytes += e.size;
         }
         // Once per batch rather than per record: putting threads update the same counters. Until
         // then they overstate the queue, which at worst spares a put a wake-up of the sender, and

@@ -40,7 +40,7 @@ final class RequestHandler {
      *     request failed as a whole or every entry was acknowledged
      * @param throttled records refused with "Slow down."
      * @param cause the exception of a request that failed as a whole, or null
-     * @param withheld true if the request was never sent: every record of it had settled before
+     * @param withheld true if the request was never sent: its records settled before, or go back unflagged
      */
     record Outcome(InFlightRequest request, Classification requestFailure, Classification[] entryFailures,
             int throttled, Throwable cause, boolean withheld) {
@@ -76,7 +76,11 @@ final class RequestHandler {
 
     /** Hands a request to a request thread (sender thread). */
     void send(InFlightRequest request) {
-        threads.execute(() -> call(request));
+        if (!threads.submit(() -> call(request)) && request.withhold() && request.claim()) {
+            // The request threads have stopped (a forced close): the request is never sent.
+            stats.requestAbandoned(request.batch.stream());
+            sender.accept(Outcome.withheld(request));
+        }
     }
 
     private void call(InFlightRequest request) {
@@ -89,6 +93,7 @@ final class RequestHandler {
             }
             return;
         }
+        request.enterClient();
         try {
             future = client.putRecordBatch(request.request);
             if (future == null) {
@@ -96,6 +101,8 @@ final class RequestHandler {
             }
         } catch (Throwable t) {
             future = CompletableFuture.failedFuture(t);
+        } finally {
+            request.leaveClient();
         }
         request.sent(future);
         if (future.isDone()) {

@@ -95,6 +95,24 @@ final class RequestThreads implements Executor {
         }
     }
 
+    /**
+     * Hands a task to a request thread, never running it on the caller.
+     *
+     * @return false if the threads have stopped and the task will not run
+     */
+    boolean submit(Runnable task) {
+        if (pool == null) {
+            task.run();
+            return true;
+        }
+        try {
+            pool.execute(task);
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
+    }
+
     /** @return true on one of these request threads */
     boolean isRequestThread() {
         return pool != null && OWNER.get() == this;

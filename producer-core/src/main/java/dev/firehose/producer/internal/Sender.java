@@ -52,6 +52,9 @@ final class Sender implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Sender.class);
     private static final long MAX_IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long MIN_REQUEST_TIMEOUT_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** Why the records of a request that was never handed to the client are retried. */
+    private static final Classification NOT_SENT = new Classification(RecordFailedException.CLIENT_ERROR,
+            "the request was withheld before any request thread sent it", true, false, false);
     /** How long after its API call timeout a client call still unanswered is cancelled: 5 s. */
     static final long OVERDUE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
@@ -156,6 +159,11 @@ final class Sender implements Runnable {
         long now = ticker.read();
         accumulator.expire(now, e -> failSafely(e, retryPolicy.deliveryTimeout(e)));
         expireInFlight(now);
+        if (forceClosed) {
+            // A callback that ran above closed the producer: send nothing more.
+            failPending();
+            return -1;
+        }
         for (Batch batch : accumulator.drain(now)) {
             InFlightRequest request;
             try {
@@ -174,8 +182,9 @@ final class Sender implements Runnable {
                 && everyRecordInFlightSettled()) {
             // Every record has settled: requests still out (their records failed at their
             // deadlines) have nothing left to say, so close need not wait for them.
-            abandonInFlight();
-            return -1;
+            if (abandonInFlight()) {
+                return -1;
+            }
         }
         long next = accumulator.nextWakeup(now, MAX_IDLE_NANOS);
         if (!inFlight.isEmpty() && nextInFlightDeadline - next < 0) {
@@ -220,16 +229,24 @@ final class Sender implements Runnable {
         return true;
     }
 
-    /** Gives up on the requests still out, whose records have all settled (sender thread, closing). */
-    private void abandonInFlight() {
+    /**
+     * Gives up on the requests still out, whose records have all settled (sender thread, closing).
+     * A request a request thread is handling (completing its records' futures, running their
+     * callbacks) is waited for instead.
+     *
+     * @return true if none is left in flight
+     */
+    private boolean abandonInFlight() {
         for (InFlightRequest r : inFlight) {
             if (r.claim()) {
                 stats.requestAbandoned(r.batch.stream());
+                r.cancel();
+                abandonedRequests = true;
+                inFlight.remove(r);
+                accumulator.requestCompleted(r.batch.stream());
             }
-            r.cancel();
-            abandonedRequests = true;
         }
-        inFlight.clear();
+        return inFlight.isEmpty();
     }
 
     /** @return true if the sender stopped with requests still out, whose threads may need an interrupt */
@@ -330,10 +347,20 @@ final class Sender implements Runnable {
         Classification cls = o.requestFailure();
         try {
             accumulator.requestCompleted(stream);
+            RateController rate = accumulator.queues().get(stream).rate;
             if (o.withheld()) {
+                // Never sent: whatever has not settled goes back to be retried, unflagged.
+                List<ProducerEntry> unsent = new ArrayList<>();
+                List<Classification> why = new ArrayList<>();
+                for (ProducerEntry e : batch.entries()) {
+                    if (!e.isSettled()) {
+                        unsent.add(e);
+                        why.add(NOT_SENT);
+                    }
+                }
+                retryOrFail(stream, unsent, why, null, now, rate, true);
                 return;
             }
-            RateController rate = accumulator.queues().get(stream).rate;
             if (cls != null) {
                 if (cls.throttled()) {
                     rate.onThrottled(request.startNanos, now, 1.0);
@@ -350,7 +377,8 @@ final class Sender implements Runnable {
                 if (!cls.retryable()) {
                     senderLog.requestFailedForGood(stream, failed.size(), cls, now);
                 }
-                retryOrFail(stream, failed, why, o.cause(), now, rate);
+                // A request refused for good is one ERROR line, not also a WARN per record.
+                retryOrFail(stream, failed, why, o.cause(), now, rate, cls.retryable());
             } else {
                 if (o.throttled() > 0) {
                     rate.onThrottled(request.startNanos, now, (double) o.throttled() / n);
@@ -380,7 +408,7 @@ final class Sender implements Runnable {
                 why.add(failures[i]);
             }
         }
-        retryOrFail(stream, failed, why, null, now, rate);
+        retryOrFail(stream, failed, why, null, now, rate, true);
     }
 
     /**
@@ -390,7 +418,7 @@ final class Sender implements Runnable {
      * that time goes back alone, at its own retry time.
      */
     private void retryOrFail(String stream, List<ProducerEntry> failed, List<Classification> why, Throwable cause,
-            long now, RateController rate) {
+            long now, RateController rate, boolean logFailures) {
         List<ProducerEntry> retry = new ArrayList<>(failed.size());
         long[] retryAts = new long[failed.size()];
         long groupRetryAt = now;
@@ -406,24 +434,42 @@ final class Sender implements Runnable {
                     requeuedByCode.merge(cls.code(), 1, Integer::sum);
                     groupRetryAt = later(groupRetryAt, decision.retryAtNanos());
                 } else {
-                    failSafely(entry, decision.failure());
+                    failSafely(entry, decision.failure(), logFailures);
                 }
             } catch (Throwable t) {
                 fail(entry, cls, t);
             }
         }
+        // Records whose deadline comes before the group's time go back together too, at the
+        // latest of their own times (each before its deadline, as the policy checked) if that is
+        // before all their deadlines, else each at its own.
         List<ProducerEntry> group = new ArrayList<>(retry.size());
+        List<ProducerEntry> early = new ArrayList<>();
+        long earlyRetryAt = now;
+        long earlyDeadline = Long.MAX_VALUE;
+        boolean anyEarly = false;
         for (int i = 0; i < retry.size(); i++) {
             ProducerEntry entry = retry.get(i);
             if (groupRetryAt - entry.deadlineNanos >= 0) {
-                // Its own retry time comes before its deadline (the policy checked): it goes then.
-                accumulator.requeue(entry, retryAts[i]);
+                earlyRetryAt = later(earlyRetryAt, retryAts[i]);
+                earlyDeadline = anyEarly ? earlier(earlyDeadline, entry.deadlineNanos) : entry.deadlineNanos;
+                anyEarly = true;
+                early.add(entry);
             } else {
                 group.add(entry);
             }
         }
         if (!group.isEmpty()) {
             accumulator.requeue(group, groupRetryAt);
+        }
+        if (anyEarly && earlyRetryAt - earlyDeadline < 0) {
+            accumulator.requeue(early, earlyRetryAt);
+        } else if (anyEarly) {
+            for (int i = 0, k = 0; i < retry.size(); i++) {
+                if (k < early.size() && retry.get(i) == early.get(k)) {
+                    accumulator.requeue(early.get(k++), retryAts[i]);
+                }
+            }
         }
         int requeued = retry.size();
         requeuedByCode.forEach((code, records) -> senderLog.retried(stream, code, records, rate.inFlightLimit(), now));
@@ -483,8 +529,26 @@ final class Sender implements Runnable {
         }
         if (!r.overdueCancelled) {
             if (now - r.overdueAt >= 0) {
-                // The client ignores its API call timeout: cancel the call, so that its slot is freed.
                 r.overdueCancelled = true;
+                if (r.withhold() && r.claim()) {
+                    // Still waiting for a request thread (all of them busy): it will not be sent;
+                    // its records go back to be retried, unflagged.
+                    inFlight.remove(r);
+                    stats.requestAbandoned(r.batch.stream());
+                    accumulator.requestCompleted(r.batch.stream());
+                    List<ProducerEntry> unsent = new ArrayList<>();
+                    List<Classification> why = new ArrayList<>();
+                    for (ProducerEntry e : r.batch.entries()) {
+                        if (!e.isSettled()) {
+                            unsent.add(e);
+                            why.add(NOT_SENT);
+                        }
+                    }
+                    retryOrFail(r.batch.stream(), unsent, why, null, now,
+                            accumulator.queues().get(r.batch.stream()).rate, true);
+                    return now + TimeUnit.DAYS.toNanos(1);
+                }
+                // The client ignores its API call timeout: cancel the call, so that its slot is freed.
                 log.atWarn().addKeyValue("stream", r.batch.stream())
                         .addKeyValue("overdueMs", TimeUnit.NANOSECONDS.toMillis(now - r.startNanos))
                         .log("a PutRecordBatch call outlived its API call timeout; cancelling it");
@@ -497,8 +561,12 @@ final class Sender implements Runnable {
     }
 
     private void failSafely(ProducerEntry entry, RecordFailedException failure) {
+        failSafely(entry, failure, true);
+    }
+
+    private void failSafely(ProducerEntry entry, RecordFailedException failure, boolean logIt) {
         try {
-            if (settler.fail(entry, failure)) {
+            if (settler.fail(entry, failure) && logIt) {
                 senderLog.failed(entry.stream, failure.errorCode(), ticker.read());
             }
         } catch (Throwable t) {
