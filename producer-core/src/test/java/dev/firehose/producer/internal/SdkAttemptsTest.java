@@ -323,6 +323,15 @@ class SdkAttemptsTest {
     }
 
     @Test
+    void aTrackerOfACallThatNeverStartedSaysThePluginWasNotApplied() {
+        SdkAttempts.Tracker tracker = new SdkAttempts.Tracker();
+        assertThat(tracker.applied()).isFalse();
+        assertThat(tracker).hasToString("Tracker[transmissions=0, applied=false]");
+        assertThat(SdkAttempts.COUNTING_INTERCEPTOR).hasToString("SdkAttempts.COUNTING_INTERCEPTOR");
+        assertThat(SdkAttempts.ONE_ATTEMPT_PLUGIN).hasToString("SdkAttempts.ONE_ATTEMPT_PLUGIN");
+    }
+
+    @Test
     void aTimeoutThatIsNotPositiveIsRefused() {
         assertThatThrownBy(() -> SdkAttempts.prepare(request(1), Duration.ZERO, new SdkAttempts.Tracker()))
                 .isInstanceOf(IllegalArgumentException.class);
