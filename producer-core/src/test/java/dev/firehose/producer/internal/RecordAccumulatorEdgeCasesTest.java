@@ -272,4 +272,78 @@ class RecordAccumulatorEdgeCasesTest {
         acc.requestCompleted("a");
         assertThat(acc.totalInFlight()).isEqualTo(1);
     }
+
+    @Test
+    void whenOneRequestSlotFreesAtATimeTheStreamsAreServedInTurn() {
+        RecordAccumulator acc = accumulator(1, 1000, 1, 0);
+        for (String stream : List.of("a", "b", "c")) {
+            for (int i = 0; i < 3; i++) {
+                acc.append(entry(stream, 1, T0));
+            }
+        }
+        List<String> order = acc.queues().values().stream().map(q -> q.stream).toList();
+        List<String> served = new ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            List<Batch> batches = acc.drain(T0);
+            assertThat(batches).hasSize(1);
+            served.add(batches.get(0).stream());
+            acc.requestCompleted(batches.get(0).stream());
+        }
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            expected.addAll(order);
+        }
+        assertThat(served).isEqualTo(expected);
+    }
+
+    @Test
+    void exactlyAFullBatchOfRecordsOrOfBytesGoesAtOnce() {
+        RecordAccumulator records = accumulator(3, 1000, 10, 0);
+        for (int i = 0; i < 3; i++) {
+            records.append(entry("s", 1, T0));
+        }
+        assertThat(sizes(records.drain(T0))).containsExactly(3);
+
+        RecordAccumulator bytes = accumulator(500, 100, 10, 0);
+        bytes.append(entry("s", 60, T0));
+        bytes.append(entry("s", 40, T0));
+        assertThat(bytes.drain(T0)).extracting(Batch::bytes).containsExactly(100L);
+    }
+
+    @Test
+    void aRetryThatIsNotDueYetSendsNothingEvenWhenItWouldBeUrgent() {
+        RecordAccumulator acc = accumulator(500, 1000, 10, 0);
+        long due = T0 + SECOND;
+        ProducerEntry retry = entry("s", 1, T0, due + SECOND);
+        acc.append(retry);
+        acc.drain(T0 + LINGER);
+        acc.requestCompleted("s");
+        acc.requeue(retry, due);
+        ProducerEntry fresh = entry("s", 1, due - 2 * LINGER);
+        acc.append(fresh);
+        // The fresh record has lingered: it goes alone, and the retry stays for its own time.
+        List<Batch> batches = acc.drain(due - LINGER);
+        assertThat(batches).singleElement().satisfies(b -> assertThat(b.entries()).containsExactly(fresh));
+        acc.requestCompleted("s");
+        // Nor does an urgent retry not yet due make a record that has not lingered go.
+        acc.append(entry("s", 1, due - 10));
+        assertThat(acc.drain(due - 1)).isEmpty();
+        assertThat(acc.drain(due)).singleElement().satisfies(b -> assertThat(b.entries()).containsExactly(retry));
+    }
+
+    @Test
+    void aDueRetryWaitsExactlyOneLingerForTheFreshRecordsBeforeGoing() {
+        RecordAccumulator acc = accumulator(500, 1000, 10, 0);
+        long due = T0 + SECOND;
+        ProducerEntry retry = entry("s", 1, T0);
+        acc.append(retry);
+        acc.drain(T0 + LINGER);
+        acc.requestCompleted("s");
+        acc.requeue(retry, due);
+        ProducerEntry fresh = entry("s", 1, due + 10);
+        acc.append(fresh);
+        assertThat(acc.drain(due + LINGER - 1)).isEmpty();
+        assertThat(acc.drain(due + LINGER)).singleElement()
+                .satisfies(b -> assertThat(b.entries()).containsExactly(retry, fresh));
+    }
 }

@@ -130,7 +130,8 @@ class SenderEdgeCasesTest {
         assertThat(client.requests).hasSize(2);
 
         ticker.advance(DELIVERY.minus(LINGER));
-        sender.runOnce();
+        assertThat(sender.runOnce()).as("until the next deadline in flight").isEqualTo(
+                Duration.ofMillis(10).toNanos());
         assertThat(older).isCompletedExceptionally();
         assertThat(older.handle((r, t) -> t).join()).isInstanceOfSatisfying(DeliveryTimeoutException.class,
                 e -> assertThat(e.mayBeDuplicated()).isTrue());
