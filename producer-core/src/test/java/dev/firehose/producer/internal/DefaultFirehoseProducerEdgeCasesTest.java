@@ -292,6 +292,62 @@ class DefaultFirehoseProducerEdgeCasesTest {
         assertThat(borrowed.closed).isFalse();
     }
 
+    @Test
+    void aNormalCloseOfAStartedProducerLogsItsTotalsAndNoError() {
+        Logger logger = (Logger) LoggerFactory.getLogger(DefaultFirehoseProducer.class);
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        logger.addAppender(appender);
+        try {
+            FirehoseProducer p = FirehoseProducer.builder().deliveryStreamName("s").client(client)
+                    .config(config().build()).build();
+            CompletableFuture<PutResult> f = p.put("x");
+            p.flush().join();
+            p.close(Duration.ofSeconds(10));
+            assertThat(f.join().recordId()).isEqualTo("id-x");
+            // This producer's lines only: another test's threads may still be winding down.
+            List<ILoggingEvent> mine = appender.list.stream().filter(e -> e.getKeyValuePairs() != null
+                    && e.getKeyValuePairs().stream().anyMatch(kv -> kv.key.equals("producer")
+                            && p.toString().equals(kv.value))).toList();
+            assertThat(mine).extracting(ILoggingEvent::getLevel).doesNotContain(Level.ERROR);
+            assertThat(mine).extracting(ILoggingEvent::getMessage).contains("Firehose producer closed");
+        } finally {
+            logger.detachAppender(appender);
+        }
+    }
+
+    @Test
+    void aCloseThatGivesUpOnASenderStuckInACallbackInterruptsIt() throws Exception {
+        client.behaviour = request -> CompletableFuture.failedFuture(
+                software.amazon.awssdk.services.firehose.model.ResourceNotFoundException.builder()
+                        .statusCode(400).message("no stream").build());
+        producer = FirehoseProducer.builder().deliveryStreamName("s").client(client)
+                .config(ProducerConfig.builder().lingerTime(Duration.ofMillis(1)).build()).build();
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicReference<String> callbackThread = new AtomicReference<>();
+        // Refused for good, the record fails on the sender thread, which runs this callback.
+        producer.put("x").whenComplete((r, t) -> {
+            callbackThread.set(Thread.currentThread().getName());
+            entered.countDown();
+            try {
+                release.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                interrupted.set(true);
+            }
+        });
+        try {
+            assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(callbackThread.get()).endsWith("-sender");
+            producer.close(Duration.ofMillis(100));
+            producer = null;
+            assertThat(interrupted).as("the stuck sender thread was interrupted").isTrue();
+        } finally {
+            release.countDown();
+        }
+    }
+
     private static final class ClosableSyncClient implements FirehoseClient {
         volatile boolean closed;
 

@@ -130,4 +130,16 @@ class RateControllerWindowTest {
         rate.onSuccess();
         assertThat(rate.inFlightLimit()).isEqualTo(1);
     }
+
+    @Test
+    void afterAQuietGapTheNewWindowStartsAtTheFirstSend() {
+        RateController rate = sentInFirstSecond(10);
+        long restart = T0 + 5 * SECOND;
+        for (int i = 0; i < 10; i++) {
+            rate.onSend(1, 1, restart + i * 40 * MS);
+        }
+        rate.onThrottled(restart, restart + 500 * MS, 1.0);
+        // 10 requests in the 0.5 s since the window began at the first send after the gap: 20/s.
+        assertThat(rate.adaptiveRate()).isEqualTo(10.0);
+    }
 }

@@ -346,4 +346,17 @@ class RecordAccumulatorEdgeCasesTest {
         assertThat(acc.drain(due + LINGER)).singleElement()
                 .satisfies(b -> assertThat(b.entries()).containsExactly(retry, fresh));
     }
+
+    @Test
+    void retriesAreTakenUpToTheRecordBoundOfABatchWhateverTheirBytes() {
+        RecordAccumulator acc = accumulator(2, 1000, 10, 0);
+        List<ProducerEntry> failed = List.of(entry("s", 1, T0), entry("s", 1, T0), entry("s", 1, T0));
+        failed.forEach(acc::append);
+        assertThat(sizes(acc.drain(T0))).containsExactly(2);
+        assertThat(sizes(acc.drain(T0 + LINGER))).containsExactly(1);
+        acc.requestCompleted("s");
+        acc.requestCompleted("s");
+        acc.requeue(failed, T0 + 2 * LINGER);
+        assertThat(sizes(acc.drain(T0 + 2 * LINGER))).containsExactly(2, 1);
+    }
 }

@@ -158,4 +158,14 @@ class SenderLogIntervalsTest {
         assertThat(values(info.get(3))).containsEntry("stream", "quiet").containsEntry("sinceSeconds", 0L);
         assertThat(values(info.get(4))).containsEntry("stream", "busy").containsEntry("sinceSeconds", 35L);
     }
+
+    @Test
+    void aStreamThatOnlyWarnedIsForgottenExactlyOneIntervalAfterItsWarning() {
+        senderLog.failed("s", "InternalFailure", T0);
+        senderLog.flush(T0 + INTERVAL);
+        senderLog.failed("s", "InternalFailure", T0 + INTERVAL + SECOND);
+        List<ILoggingEvent> warn = lines(Level.WARN);
+        assertThat(warn).hasSize(2);
+        assertThat(values(warn.get(1))).as("a new summary").containsEntry("sinceSeconds", 0L);
+    }
 }

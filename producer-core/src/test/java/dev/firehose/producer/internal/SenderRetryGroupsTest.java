@@ -269,7 +269,8 @@ class SenderRetryGroupsTest {
 
             // 10 s of API call timeout and 5 s of grace after it was sent, "queued" still waits for the thread.
             ticker.advance(Duration.ofSeconds(15));
-            sender.runOnce();
+            assertThat(sender.runOnce()).as("sleeps until the retry of the withheld request's records")
+                    .isEqualTo(Duration.ofMillis(200).toNanos());
             assertThat(queued).isNotDone();
             assertThat(producer.stats().total().requestsInFlight()).as("the blocker only").isEqualTo(1);
             assertThat(producer.accumulator().totalInFlight()).isEqualTo(1);
