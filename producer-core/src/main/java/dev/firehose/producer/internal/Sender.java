@@ -533,19 +533,9 @@ final class Sender implements Runnable {
                 if (r.withhold() && r.claim()) {
                     // Still waiting for a request thread (all of them busy): it will not be sent;
                     // its records go back to be retried, unflagged.
-                    inFlight.remove(r);
+                    // The same outcome as a request thread that finds it withheld would hand over.
                     stats.requestAbandoned(r.batch.stream());
-                    accumulator.requestCompleted(r.batch.stream());
-                    List<ProducerEntry> unsent = new ArrayList<>();
-                    List<Classification> why = new ArrayList<>();
-                    for (ProducerEntry e : r.batch.entries()) {
-                        if (!e.isSettled()) {
-                            unsent.add(e);
-                            why.add(NOT_SENT);
-                        }
-                    }
-                    retryOrFail(r.batch.stream(), unsent, why, null, now,
-                            accumulator.queues().get(r.batch.stream()).rate, true);
+                    handleSafely(Outcome.withheld(r), now);
                     return now + TimeUnit.DAYS.toNanos(1);
                 }
                 // The client ignores its API call timeout: cancel the call, so that its slot is freed.
