@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
-import org.testcontainers.containers.localstack.LocalStackContainer;
+import org.testcontainers.localstack.LocalStackContainer;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.utility.DockerImageName;
@@ -29,7 +29,7 @@ class FirehoseProducerLocalStackTest {
     @Container
     private static final LocalStackContainer LOCALSTACK =
             new LocalStackContainer(DockerImageName.parse("localstack/localstack:3.8"))
-                    .withServices(LocalStackContainer.Service.FIREHOSE, LocalStackContainer.Service.S3);
+                    .withServices("firehose", "s3");
 
     @Test
     void recordsPutThroughTheProducerAreAcknowledged() throws Exception {
