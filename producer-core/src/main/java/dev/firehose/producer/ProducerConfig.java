@@ -136,6 +136,7 @@ public final class ProducerConfig {
     private final int maxInFlightRequests;
     private final double maxStreamBufferShare;
     private final Duration streamIdleTimeout;
+    private final RecordPacking packing;
     /** The RetryConfig set with the builder, or null. */
     private final RetryConfig retryConfigSet;
     private final RetryConfig retryConfig;
@@ -161,6 +162,7 @@ public final class ProducerConfig {
         this.maxInFlightRequests = b.maxInFlightRequests;
         this.maxStreamBufferShare = b.maxStreamBufferShare;
         this.streamIdleTimeout = b.streamIdleTimeout;
+        this.packing = b.packing;
         this.retry = b.retry;
         this.retryConfigSet = b.retryConfig;
         this.retryConfig = b.retry != null ? b.retry.getRetryConfig()
@@ -271,6 +273,11 @@ public final class ProducerConfig {
         return streamIdleTimeout;
     }
 
+    /** @return how user records are packed into Firehose records ({@link RecordPacking#none()} by default) */
+    public RecordPacking packing() {
+        return packing;
+    }
+
     /** @return the longest time from {@code put} to a record's outcome */
     public Duration deliveryTimeout() {
         return deliveryTimeout;
@@ -314,6 +321,7 @@ public final class ProducerConfig {
                 + ", maxInFlightRequests=" + maxInFlightRequests
                 + ", maxStreamBufferShare=" + maxStreamBufferShare
                 + ", streamIdleTimeout=" + streamIdleTimeout
+                + ", packing=" + packing
                 + ", maxAttempts=" + maxAttempts()
                 + ", retry=" + (retry != null ? "Retry '" + retry.getName() + "'"
                         : retryConfigSet != null ? "custom RetryConfig"
@@ -347,6 +355,7 @@ public final class ProducerConfig {
         private int maxInFlightRequests = DEFAULT_MAX_IN_FLIGHT_REQUESTS;
         private double maxStreamBufferShare = DEFAULT_MAX_STREAM_BUFFER_SHARE;
         private Duration streamIdleTimeout = DEFAULT_STREAM_IDLE_TIMEOUT;
+        private RecordPacking packing = RecordPacking.none();
         private RetryConfig retryConfig;
         private Retry retry;
 
@@ -373,6 +382,7 @@ public final class ProducerConfig {
             maxInFlightRequests = c.maxInFlightRequests;
             maxStreamBufferShare = c.maxStreamBufferShare;
             streamIdleTimeout = c.streamIdleTimeout;
+            packing = c.packing;
             retry = c.retry;
             retryConfig = c.retryConfigSet;
         }
@@ -566,6 +576,19 @@ public final class ProducerConfig {
                         + maxStreamBufferShare);
             }
             this.maxStreamBufferShare = maxStreamBufferShare;
+            return this;
+        }
+
+        /**
+         * Packs small user records into one Firehose record (see {@link RecordPacking}): each
+         * {@code put} still gets its own future, which completes with the RecordId of the Firehose
+         * record that carried it and its position in it. Default {@link RecordPacking#none()}.
+         *
+         * @param packing the packing
+         * @return this builder
+         */
+        public Builder packing(RecordPacking packing) {
+            this.packing = Objects.requireNonNull(packing, "packing");
             return this;
         }
 

@@ -165,6 +165,11 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
                 now -> new RateController(config.maxInFlightRequestsPerStream(),
                         config.adaptiveThrottling(), config.recordsPerSecondLimit(), config.bytesPerSecondLimit(),
                         config.requestsPerSecondLimit(), now), stats::retire);
+        if (config.packing().enabled()) {
+            accumulator.packing(new RecordPacker(config.packing()),
+                    streamBound(config.maxBufferedRecords(), config.maxBatchRecords(), config.maxStreamBufferShare()) / 2,
+                    streamBound(config.maxBufferedBytes(), config.maxBatchBytes(), config.maxStreamBufferShare()) / 2);
+        }
         this.requestThreads = requestThreads;
         Retry retry = config.retry() != null ? config.retry() : Retry.of(name, config.retryConfig());
         this.sender = new Sender(accumulator, client, requestThreads, new RetryPolicy(retry, config.deliveryTimeout()),

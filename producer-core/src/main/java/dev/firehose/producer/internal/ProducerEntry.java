@@ -10,10 +10,10 @@ import software.amazon.awssdk.services.firehose.model.Record;
  * The unit the accumulator buffers and the sender sends: one Firehose record and the future of
  * the user record in it.
  *
- * <p>Aggregation plugs in here: an entry that packs several user records (newline-delimited, as
- * Firehose's billing in 5 KB units rewards) would hold one future per user record and complete
- * them all in {@link Settler}; the accumulator, sender and retry policy work on entries and would
- * not change.
+ * <p>With packing, the accumulator packs fresh entries into a packed entry when it takes a batch
+ * (see {@link RecordPacker}): one Firehose record that carries several user entries, its
+ * {@link #parts}. The sender, the retry policy and the expiry work on the packed entry as on any
+ * other; {@link Settler} settles its parts, each with its own future, budget and flush epoch.
  *
  * <p>Threads: the final fields are set by the putting thread; {@link #attempts}, the error fields
  * and {@link #retryAtNanos} belong to the sender thread, which hands them over with the request to
@@ -35,6 +35,8 @@ final class ProducerEntry {
     final FlushTracker.Epoch epoch;
     /** The stream's share of the buffer the record holds until it settles, or null (tests). */
     final BufferBudget.Share share;
+    /** The user entries a packed entry carries, in put order; null for an entry that is one user record. */
+    final ProducerEntry[] parts;
 
     // Sender thread only (handed to a request thread with the request, and back with its outcome).
     int attempts;
@@ -59,6 +61,7 @@ final class ProducerEntry {
     ProducerEntry(String stream, Record record, int size, long putNanos, long deadlineNanos,
             FlushTracker.Epoch epoch, BufferBudget.Share share) {
         this.share = share;
+        this.parts = null;
         this.stream = stream;
         this.record = record;
         this.size = size;
@@ -68,6 +71,48 @@ final class ProducerEntry {
     }
 
     /** @return true for the one caller that may settle this entry, false for every later caller */
+    /**
+     * A packed entry.
+     *
+     * @param stream the parts' stream
+     * @param record the Firehose record that carries the parts
+     * @param size the Firehose record's size in bytes, as sent
+     * @param parts the user entries, in put order
+     */
+    ProducerEntry(String stream, Record record, int size, ProducerEntry[] parts) {
+        this.stream = stream;
+        this.record = record;
+        this.size = size;
+        this.parts = parts;
+        this.share = parts[0].share;
+        this.epoch = null;
+        this.putNanos = parts[0].putNanos;
+        long deadline = parts[0].deadlineNanos;
+        for (ProducerEntry part : parts) {
+            if (part.deadlineNanos - deadline < 0) {
+                deadline = part.deadlineNanos;
+            }
+        }
+        this.deadlineNanos = deadline;
+    }
+
+    /** @return how many user records this entry carries */
+    int userRecords() {
+        return parts == null ? 1 : parts.length;
+    }
+
+    /** @return the bytes of user data this entry carries (what the buffer bound counts) */
+    long userBytes() {
+        if (parts == null) {
+            return size;
+        }
+        long bytes = 0;
+        for (ProducerEntry part : parts) {
+            bytes += part.size;
+        }
+        return bytes;
+    }
+
     boolean claimSettlement() {
         return SETTLED.compareAndSet(this, 0, 1);
     }

@@ -129,6 +129,9 @@ final class RecordAccumulator {
     private final BufferBudget budget;
     private final LongFunction<RateController> rateControllers;
     private final Consumer<String> onRetired;
+    private RecordPacker packer;
+    private long pressureRecords = Long.MAX_VALUE;
+    private long pressureBytes = Long.MAX_VALUE;
     private final ConcurrentHashMap<String, StreamQueue> queues = new ConcurrentHashMap<>();
     private final AtomicInteger flushesInProgress = new AtomicInteger();
     private volatile boolean closing;
@@ -164,6 +167,19 @@ final class RecordAccumulator {
         this.budget = budget;
         this.rateControllers = rateControllers;
         this.onRetired = onRetired;
+    }
+
+    /**
+     * Packs fresh records into packed entries when taking a batch (before the sender starts).
+     *
+     * @param packer how to pack
+     * @param pressureRecords a stream holding this many fresh records is ready without lingering
+     * @param pressureBytes a stream holding this many fresh bytes is ready without lingering
+     */
+    void packing(RecordPacker packer, long pressureRecords, long pressureBytes) {
+        this.packer = packer;
+        this.pressureRecords = Math.max(1, pressureRecords);
+        this.pressureBytes = Math.max(1, pressureBytes);
     }
 
     /**
@@ -503,6 +519,15 @@ final class RecordAccumulator {
     }
 
     private boolean isFull(StreamQueue q) {
+        if (packer != null) {
+            // Packed, a full request holds far more user records than a stream may buffer: send
+            // when the request would be full, or when the stream's fresh records fill half its
+            // share of the buffer, so that puts never wait for the linger time to pass.
+            long records = q.freshRecords.get();
+            long bytes = q.freshBytes.get();
+            return bytes >= maxBatchBytes || records >= pressureRecords || bytes >= pressureBytes
+                    || records >= (long) maxBatchRecords * packer.maxRecords();
+        }
         return q.freshRecords.get() >= maxBatchRecords || q.freshBytes.get() >= maxBatchBytes;
     }
 
@@ -530,7 +555,50 @@ final class RecordAccumulator {
         }
         int freshRecords = 0;
         long freshBytes = 0;
-        while (entries.size() < maxBatchRecords && (e = q.fresh.peek()) != null && bytes + e.size <= maxBatchBytes) {
+        while (packer != null && entries.size() < maxBatchRecords && (e = q.fresh.peek()) != null) {
+            if (!packer.packable(e)) {
+                // Too big to share a Firehose record: it goes alone, as it is (below).
+                if (bytes + e.size > maxBatchBytes) {
+                    break;
+                }
+                q.fresh.poll();
+                freshRecords++;
+                freshBytes += e.size;
+                if (!e.isSettled()) {
+                    entries.add(e);
+                    bytes += e.size;
+                }
+                continue;
+            }
+            long room = Math.min(packer.maxBytes(), maxBatchBytes - bytes - packer.growth());
+            if (packer.packedSize(e) > room) {
+                break;
+            }
+            List<ProducerEntry> parts = new ArrayList<>(Math.min(packer.maxRecords(), 64));
+            int packed = 0;
+            while (parts.size() < packer.maxRecords() && (e = q.fresh.peek()) != null && packer.packable(e)) {
+                int size = packer.packedSize(e);
+                if (packed + size > room) {
+                    break;
+                }
+                q.fresh.poll();
+                freshRecords++;
+                freshBytes += e.size;
+                if (e.isSettled()) {
+                    // Failed meanwhile by a closing thread: it must not be sent.
+                    continue;
+                }
+                parts.add(e);
+                packed += size;
+            }
+            if (!parts.isEmpty()) {
+                ProducerEntry pack = packer.pack(q.stream, parts, packed);
+                entries.add(pack);
+                bytes += pack.size;
+            }
+        }
+        while (packer == null && entries.size() < maxBatchRecords && (e = q.fresh.peek()) != null
+                && bytes + e.size <= maxBatchBytes) {
             q.fresh.poll();
             freshRecords++;
             freshBytes += e.size;

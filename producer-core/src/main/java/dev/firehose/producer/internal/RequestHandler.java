@@ -162,12 +162,15 @@ final class RequestHandler {
         Map<String, Integer> failedByCode = Map.of();
         int accepted = 0;
         long acceptedBytes = 0;
+        long billedBytes = 0;
         int throttled = 0;
         for (int i = 0; i < n; i++) {
             PutRecordBatchResponseEntry entry = responses.get(i);
             if (entry.errorCode() == null) {
                 accepted++;
-                acceptedBytes += batch.entries().get(i).size;
+                int size = batch.entries().get(i).size;
+                acceptedBytes += size;
+                billedBytes += billed(size);
                 continue;
             }
             if (failures == null) {
@@ -183,6 +186,7 @@ final class RequestHandler {
         completed(batch, latency, accepted, acceptedBytes, Collections.unmodifiableMap(failedByCode), throttled,
                 null);
         if (accepted > 0) {
+            stats.firehoseRecordsAcknowledged(batch.stream(), accepted, billedBytes);
             int settled = settler.succeed(batch.stream(), batch.entries(), responses);
             if (settled < accepted) {
                 // Failed at their deadline (or by close) while the request was out: stored all the same.
@@ -203,5 +207,13 @@ final class RequestHandler {
                     latency, accepted, acceptedBytes, failedByCode, throttled, requestErrorCode);
             listeners.fire("requestCompleted", l -> l.onRequestCompleted(event));
         }
+    }
+
+    /** Firehose's ingestion billing unit: every record is rounded up to the next 5 KB. */
+    static final int BILLING_UNIT_BYTES = 5_120;
+
+    /** @return what Firehose bills for one record of {@code size} bytes */
+    static long billed(int size) {
+        return ((long) Math.max(size, 1) + BILLING_UNIT_BYTES - 1) / BILLING_UNIT_BYTES * BILLING_UNIT_BYTES;
     }
 }

@@ -471,7 +471,11 @@ final class Sender implements Runnable {
                 }
             }
         }
-        int requeued = retry.size();
+        int userRecords = 0;
+        for (ProducerEntry e : retry) {
+            userRecords += e.userRecords();
+        }
+        int requeued = userRecords;
         requeuedByCode.forEach((code, records) -> senderLog.retried(stream, code, records, rate.inFlightLimit(), now));
         if (requeued > 0) {
             stats.recordsRetried(stream, requeued);

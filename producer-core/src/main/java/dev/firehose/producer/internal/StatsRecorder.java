@@ -29,6 +29,8 @@ final class StatsRecorder {
         final LongAdder requests = new LongAdder();
         final LongAdder requestsFailed = new LongAdder();
         final LongAdder requestRecords = new LongAdder();
+        final LongAdder firehoseRecordsAcknowledged = new LongAdder();
+        final LongAdder billedBytes = new LongAdder();
         final LongAdder requestBytes = new LongAdder();
         final LongAdder throttledRecords = new LongAdder();
         final LongAdder bufferedRecords = new LongAdder();
@@ -106,6 +108,18 @@ final class StatsRecorder {
         c.throttledRecords.add(throttled);
     }
 
+    /**
+     * Firehose records the service stored (a packed record counts once), and what it bills for them.
+     *
+     * @param records the acknowledged Firehose records of a response
+     * @param billedBytes their sizes, each rounded up to the next 5 KB
+     */
+    void firehoseRecordsAcknowledged(String stream, int records, long billedBytes) {
+        Counters c = stream(stream);
+        c.firehoseRecordsAcknowledged.add(records);
+        c.billedBytes.add(billedBytes);
+    }
+
     void recordsRetried(String stream, int records) {
         stream(stream).recordsRetried.add(records);
     }
@@ -139,6 +153,8 @@ final class StatsRecorder {
             retired.requestsFailed.add(c.requestsFailed.sum());
             retired.requestRecords.add(c.requestRecords.sum());
             retired.requestBytes.add(c.requestBytes.sum());
+            retired.firehoseRecordsAcknowledged.add(c.firehoseRecordsAcknowledged.sum());
+            retired.billedBytes.add(c.billedBytes.sum());
             retired.throttledRecords.add(c.throttledRecords.sum());
             retired.bufferedRecords.add(c.bufferedRecords.sum());
             retired.bufferedBytes.add(c.bufferedBytes.sum());
@@ -165,7 +181,7 @@ final class StatsRecorder {
 
     private ProducerStats snapshotLocked(RecordAccumulator accumulator, long now) {
         Map<String, StreamStats> perStream = new TreeMap<>();
-        long[] sum = new long[15];
+        long[] sum = new long[17];
         Map<String, Long> totalByCode = new HashMap<>();
         int totalInFlight = 0;
         long oldest = 0;
@@ -182,11 +198,12 @@ final class StatsRecorder {
                     c.recordsRetried.sum(),
                     c.recordsMayBeDuplicated.sum(), c.requests.sum(), c.requestsFailed.sum(), c.requestRecords.sum(),
                     c.requestBytes.sum(), c.throttledRecords.sum(), c.bufferedRecords.sum(), c.bufferedBytes.sum(),
-                    inFlight, Duration.ofNanos(age));
+                    inFlight, Duration.ofNanos(age), c.firehoseRecordsAcknowledged.sum(), c.billedBytes.sum());
             perStream.put(stream, s);
             long[] v = {s.recordsPut(), s.bytesPut(), s.recordsAcknowledged(), s.bytesAcknowledged(), s.recordsFailed(),
                 s.recordsRetried(), s.recordsMayBeDuplicated(), s.requests(), s.requestsFailed(), s.requestRecords(),
-                s.requestBytes(), s.throttledRecords(), s.bufferedRecords(), s.bufferedBytes(), 0};
+                s.requestBytes(), s.throttledRecords(), s.bufferedRecords(), s.bufferedBytes(), 0,
+                s.firehoseRecordsAcknowledged(), s.billedBytes()};
             for (int i = 0; i < v.length; i++) {
                 sum[i] += v[i];
             }
@@ -198,7 +215,8 @@ final class StatsRecorder {
             retired.bytesAcknowledged.sum(), retired.recordsFailed.sum(), retired.recordsRetried.sum(),
             retired.recordsMayBeDuplicated.sum(), retired.requests.sum(), retired.requestsFailed.sum(),
             retired.requestRecords.sum(), retired.requestBytes.sum(), retired.throttledRecords.sum(),
-            retired.bufferedRecords.sum(), retired.bufferedBytes.sum(), 0};
+            retired.bufferedRecords.sum(), retired.bufferedBytes.sum(), 0,
+            retired.firehoseRecordsAcknowledged.sum(), retired.billedBytes.sum()};
         for (int i = 0; i < r.length; i++) {
             sum[i] += r[i];
         }
@@ -206,7 +224,7 @@ final class StatsRecorder {
         StreamStats total = new StreamStats("*", sum[0], sum[1], sum[2], sum[3], sum[4],
                 Collections.unmodifiableMap(new TreeMap<>(totalByCode)),
                 sum[5], sum[6], sum[7], sum[8], sum[9], sum[10], sum[11], sum[12], sum[13], totalInFlight,
-                Duration.ofNanos(oldest));
+                Duration.ofNanos(oldest), sum[15], sum[16]);
         return new ProducerStats(total, Collections.unmodifiableMap(perStream), putsBlocked.sum(),
                 listenerErrors.sum(), acknowledgedLate.sum());
     }

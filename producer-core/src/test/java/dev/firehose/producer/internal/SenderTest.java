@@ -387,7 +387,7 @@ class SenderTest {
         assertThat(done.bytesAcknowledged()).isEqualTo(5);
         assertThat(done.requestBytes()).isEqualTo(5);
         assertThat(producer.stats().total()).isEqualTo(new StreamStats("*", 2, 5, 2, 5, 0, Map.of(), 0, 0, 1, 0, 2, 5,
-                0, 0, 0, 0, Duration.ZERO));
+                0, 0, 0, 0, Duration.ZERO, 2, 2 * 5_120));
     }
 
     @Test

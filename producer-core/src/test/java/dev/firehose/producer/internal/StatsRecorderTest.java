@@ -39,7 +39,7 @@ class StatsRecorderTest {
         StreamStats s = snapshot().stream("s");
         assertThat(s).isEqualTo(new StreamStats("s", 4, 46, 1, 10, 2,
                 Map.of("InternalFailure", 1L, "ResourceNotFoundException", 1L), 2, 2, 2, 1, 6, 69, 1, 1, 13, 0,
-                Duration.ZERO));
+                Duration.ZERO, 0, 0));
     }
 
     @Test

@@ -1,0 +1,122 @@
+package dev.firehose.producer.internal;
+
+import dev.firehose.producer.RecordPacking;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.firehose.model.Record;
+
+/**
+ * Packs user entries into one Firehose record as a {@link RecordPacking} says: each user record,
+ * then the delimiter unless the record already ends with it; the whole compressed into one GZIP
+ * member when asked. The accumulator decides which entries go together (in put order, within the
+ * packing's limits and the batch's room); this class only measures and builds.
+ *
+ * <p>Stateless apart from its settings; used by the sender thread.
+ */
+final class RecordPacker {
+
+    private final byte[] delimiter;
+    private final int maxBytes;
+    private final int maxRecords;
+    private final boolean gzip;
+
+    RecordPacker(RecordPacking packing) {
+        this.delimiter = packing.delimiter();
+        this.maxBytes = packing.maxUncompressedBytes();
+        this.maxRecords = packing.maxRecords();
+        this.gzip = packing.gzipped();
+    }
+
+    /** @return the most bytes of a packed record before compression */
+    int maxBytes() {
+        return maxBytes;
+    }
+
+    /** @return the most user records of a packed record */
+    int maxRecords() {
+        return maxRecords;
+    }
+
+    /**
+     * The most a packed record of {@code bytes} may grow when compressed: GZIP's header, trailer and
+     * block headers over data it cannot compress.
+     */
+    int growth() {
+        return gzip ? RecordPacking.GZIP_RESERVE : 0;
+    }
+
+    /** @return the bytes the entry takes in a packed record: its data and, unless it ends with it, the delimiter */
+    int packedSize(ProducerEntry entry) {
+        return entry.size + (needsDelimiter(entry.record.data()) ? delimiter.length : 0);
+    }
+
+    /** @return whether the entry may share a packed record (it fits one with its delimiter) */
+    boolean packable(ProducerEntry entry) {
+        return packedSize(entry) <= maxBytes;
+    }
+
+    /**
+     * Builds the packed entry of {@code parts}.
+     *
+     * @param stream the parts' stream
+     * @param parts at least one user entry, in put order, whose packed sizes add up to {@code bytes}
+     * @param bytes the packed record's size before compression
+     */
+    ProducerEntry pack(String stream, List<ProducerEntry> parts, int bytes) {
+        byte[] data = new byte[bytes];
+        int at = 0;
+        for (ProducerEntry part : parts) {
+            SdkBytes partData = part.record.data();
+            ByteBuffer source = partData.asByteBuffer();
+            int length = source.remaining();
+            source.get(data, at, length);
+            at += length;
+            if (needsDelimiter(partData)) {
+                System.arraycopy(delimiter, 0, data, at, delimiter.length);
+                at += delimiter.length;
+            }
+        }
+        if (at != bytes) {
+            throw new IllegalStateException("packed " + at + " bytes, expected " + bytes);
+        }
+        if (gzip) {
+            data = gzip(data);
+        }
+        Record record = Record.builder().data(SdkBytes.fromByteArrayUnsafe(data)).build();
+        return new ProducerEntry(stream, record, data.length, parts.toArray(new ProducerEntry[0]));
+    }
+
+    private boolean needsDelimiter(SdkBytes data) {
+        int n = delimiter.length;
+        if (n == 0) {
+            return false;
+        }
+        ByteBuffer b = data.asByteBuffer();
+        int length = b.remaining();
+        if (length < n) {
+            return true;
+        }
+        int start = b.position() + length - n;
+        for (int i = 0; i < n; i++) {
+            if (b.get(start + i) != delimiter[i]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static byte[] gzip(byte[] data) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, data.length / 4));
+        try (GZIPOutputStream gz = new GZIPOutputStream(out, 8192)) {
+            gz.write(data);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot compress in memory", e);
+        }
+        return out.toByteArray();
+    }
+}
