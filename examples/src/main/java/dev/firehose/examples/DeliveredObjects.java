@@ -34,11 +34,16 @@ record DeliveredObjects(Path root, List<Path> objects) {
         return root.relativize(object).toString().replace('\\', '/');
     }
 
-    /** The object's content, decompressed if it is GZIP. */
+    /** The object's content, decompressed if it is GZIP (by Firehose, or packed records compressed by the producer). */
     static byte[] read(Path object) {
-        try (InputStream in = Files.newInputStream(object)) {
-            InputStream content = object.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(in) : in;
-            return content.readAllBytes();
+        try {
+            byte[] data = Files.readAllBytes(object);
+            if (data.length >= 2 && (data[0] & 0xff) == 0x1f && (data[1] & 0xff) == 0x8b) {
+                try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(data))) {
+                    return in.readAllBytes();
+                }
+            }
+            return data;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

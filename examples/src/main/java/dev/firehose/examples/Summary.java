@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import dev.firehose.producer.StreamStats;
 import java.time.Duration;
 import java.util.Map;
 
@@ -23,9 +24,13 @@ import java.util.Map;
  * @param elapsed from the first put to the last settled record
  * @param latencyP50 median put-to-acknowledgement time
  * @param latencyP99 99th percentile put-to-acknowledgement time
+ * @param firehoseRecords Firehose records stored (fewer than {@code acknowledged} with packing)
+ * @param billedBytes what Firehose bills for them: each rounded up to 5 KB
+ * @param unpackedBilledBytes what it would bill for the same records sent one per Firehose record
  */
 record Summary(String stream, long put, long acknowledged, Map<String, Long> failedByCode, long requests,
-               long retried, long throttled, Duration elapsed, Duration latencyP50, Duration latencyP99) {
+               long retried, long throttled, Duration elapsed, Duration latencyP50, Duration latencyP99,
+               long firehoseRecords, long billedBytes, long unpackedBilledBytes) {
 
     static final String RETRIED_RECORDS = "firehose.producer.retried.records";
 
@@ -33,12 +38,13 @@ record Summary(String stream, long put, long acknowledged, Map<String, Long> fai
      * @param meters the client's AWS/Firehose-named counts, from {@link Reconciliation#clientTotals}
      */
     static Summary of(TrafficRun.Outcome outcome, Map<FirehoseMetric, Double> meters, MeterRegistry registry,
-                      String stream) {
+                      String stream, StreamStats stats) {
         return new Summary(stream, outcome.put(), outcome.acknowledged(), outcome.failedByCode(),
                 Math.round(meters.getOrDefault(FirehoseMetric.PUT_RECORD_BATCH_REQUESTS, 0.0)),
                 count(registry, RETRIED_RECORDS, stream),
                 Math.round(meters.getOrDefault(FirehoseMetric.THROTTLED_RECORDS, 0.0)),
-                outcome.elapsed(), outcome.latencyP50(), outcome.latencyP99());
+                outcome.elapsed(), outcome.latencyP50(), outcome.latencyP99(), stats.firehoseRecordsAcknowledged(),
+                stats.billedBytes(), outcome.unpackedBilledBytes());
     }
 
     /** The sum of the client-only counters named {@code name} for the stream, over any other tags. */
@@ -71,6 +77,9 @@ record Summary(String stream, long put, long acknowledged, Map<String, Long> fai
         double seconds = Math.max(1e-3, elapsed.toNanos() / 1e9);
         line(out, "throughput", String.format("%,.0f records/s (%.2f s in all)", put / seconds, seconds));
         line(out, "put to ack", String.format("p50 %,d ms, p99 %,d ms", latencyP50.toMillis(), latencyP99.toMillis()));
+        line(out, "billed by Firehose", String.format("%,.1f KiB for %,d Firehose records (%,.1f KiB unpacked, %.1fx)",
+                billedBytes / 1024.0, firehoseRecords, unpackedBilledBytes / 1024.0,
+                billedBytes == 0 ? 0.0 : (double) unpackedBilledBytes / billedBytes));
         return out.toString();
     }
 

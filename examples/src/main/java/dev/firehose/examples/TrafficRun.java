@@ -38,6 +38,7 @@ final class TrafficRun {
     // Written by the threads that complete futures, read after flush().
     private final LongAdder acknowledged = new LongAdder();
     private final LongAdder acknowledgedBytes = new LongAdder();
+    private final LongAdder unpackedBilledBytes = new LongAdder();
     private final LongAdder mayBeDuplicated = new LongAdder();
     private final LongAdder attempts = new LongAdder();
     private final Map<String, LongAdder> failedByCode = new ConcurrentHashMap<>();
@@ -107,6 +108,7 @@ final class TrafficRun {
             if (result != null) {
                 acknowledged.increment();
                 acknowledgedBytes.add(bytes);
+                unpackedBilledBytes.add(((long) Math.max(bytes, 1) + 5_119) / 5_120 * 5_120);
                 attempts.add(result.attempts());
                 latencyMicros.set(index, Math.max(1, result.latency().toNanos() / 1_000));
                 if (result.mayBeDuplicated()) {
@@ -137,7 +139,8 @@ final class TrafficRun {
         Map<String, Long> failed = new TreeMap<>();
         failedByCode.forEach((code, count) -> failed.put(code, count.sum()));
         return new Outcome(records, acknowledged.sum(), acknowledgedBytes.sum(), failed, attempts.sum(),
-                mayBeDuplicated.sum(), elapsed, percentile(latencies, n, 0.50), percentile(latencies, n, 0.99));
+                mayBeDuplicated.sum(), elapsed, percentile(latencies, n, 0.50), percentile(latencies, n, 0.99),
+                unpackedBilledBytes.sum());
     }
 
     private static Duration percentile(long[] sortedMicros, int n, double p) {
@@ -160,10 +163,12 @@ final class TrafficRun {
      * @param elapsed from the first put to the last settled record
      * @param latencyP50 median put-to-acknowledgement time
      * @param latencyP99 99th percentile put-to-acknowledgement time
+     * @param unpackedBilledBytes what Firehose would bill for the acknowledged records sent one per
+     *     Firehose record: each rounded up to 5 KB
      */
     record Outcome(long put, long acknowledged, long acknowledgedBytes, Map<String, Long> failedByCode,
                    long attempts, long mayBeDuplicated, Duration elapsed, Duration latencyP50,
-                   Duration latencyP99) {
+                   Duration latencyP99, long unpackedBilledBytes) {
 
         long failed() {
             return failedByCode.values().stream().mapToLong(Long::longValue).sum();

@@ -5,6 +5,7 @@ import dev.firehose.local.FirehoseLocal;
 import dev.firehose.local.Quota;
 import dev.firehose.producer.FirehoseProducer;
 import dev.firehose.producer.ProducerConfig;
+import dev.firehose.producer.RecordPacking;
 import dev.firehose.producer.metrics.FirehoseCloudWatchReader;
 import dev.firehose.producer.metrics.FirehoseMetric;
 import dev.firehose.producer.metrics.FirehoseProducerMetrics;
@@ -110,6 +111,29 @@ public final class WebTrafficExample implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    /** How user records are packed into Firehose records. */
+    enum Packing { none, newline, concatenated }
+
+    @Option(names = "--packing", defaultValue = "none", paramLabel = "MODE",
+            description = "Pack records into Firehose records: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    Packing packingMode;
+
+    @Option(names = "--gzip", negatable = false,
+            description = "With --packing: compress each packed record with GZIP (S3 only, Firehose compression off).")
+    boolean gzip;
+
+    RecordPacking packing() {
+        RecordPacking packing = switch (packingMode) {
+            case none -> RecordPacking.none();
+            case newline -> RecordPacking.newlineDelimited();
+            case concatenated -> RecordPacking.concatenated();
+        };
+        if (gzip && !packing.enabled()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--gzip needs --packing newline or concatenated");
+        }
+        return gzip ? packing.gzip() : packing;
+    }
 
     @Option(names = "--no-progress", negatable = false, description = "Do not print the progress line.")
     boolean noProgress;
@@ -225,7 +249,7 @@ public final class WebTrafficExample implements Callable<Integer> {
         try (FirehoseAsyncClient firehose = firehoseBuilder.build();
              CloudWatchAsyncClient cloudWatch = cloudWatchBuilder.build()) {
             Instant start = Instant.now();
-            ProducerConfig config = ProducerConfig.builder().build();
+            ProducerConfig config = ProducerConfig.builder().packing(packing()).build();
             FirehoseProducer producer = FirehoseProducer.builder()
                     .deliveryStreamName(target).client(firehose).config(config).build();
             TrafficRun.Outcome outcome;
@@ -241,7 +265,7 @@ public final class WebTrafficExample implements Callable<Integer> {
                     producer.close();
                 }
                 Map<FirehoseMetric, Double> totals = Reconciliation.clientTotals(registry, target);
-                Summary summary = Summary.of(outcome, totals, registry, target);
+                Summary summary = Summary.of(outcome, totals, registry, target, producer.stats().total());
                 out.println();
                 out.print(summary.render());
 

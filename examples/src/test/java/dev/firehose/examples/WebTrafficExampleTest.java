@@ -69,6 +69,49 @@ class WebTrafficExampleTest {
     }
 
     @Test
+    void packedAndCompressedItDeliversTheSameRecordsAndBillsAFractionOfThem() {
+        int records = 400;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        WebTrafficExample example = new WebTrafficExample(new PrintStream(printed, true, StandardCharsets.UTF_8));
+
+        int exit = new CommandLine(example).execute("--records", String.valueOf(records), "--single", "2",
+                "--threads", "4", "--seed", "7", "--quota", "0", "--failure-rate", "0.05", "--packing", "newline",
+                "--gzip", "--data-dir", dataDir.toString(), "--no-progress");
+
+        String output = printed.toString(StandardCharsets.UTF_8);
+        assertThat(exit).as(output).isZero();
+        WebTrafficExample.Report report = example.report();
+        TrafficRun.Outcome outcome = report.outcome();
+        assertThat(outcome.acknowledged()).isEqualTo(records);
+        MockTraffic traffic = new MockTraffic(7);
+        List<String> expected = new ArrayList<>(LongStream.range(0, records).mapToObj(traffic::record).toList());
+        List<String> delivered = new ArrayList<>(report.objects().records());
+        expected.sort(null);
+        delivered.sort(null);
+        assertThat(delivered).isEqualTo(expected);
+
+        Summary summary = report.summary();
+        assertThat(summary.firehoseRecords()).isLessThan(records / 10);
+        assertThat((double) summary.firehoseRecords()).isEqualTo(report.meters().get(FirehoseMetric.INCOMING_RECORDS));
+        assertThat(summary.unpackedBilledBytes()).isEqualTo(records * 5_120L);
+        // Each Firehose record bills at least 5 KB; together far less than the records one by one.
+        assertThat(summary.billedBytes()).isGreaterThanOrEqualTo(summary.firehoseRecords() * 5_120L)
+                .isLessThan(summary.unpackedBilledBytes() / 10);
+        assertThat(output).contains("billed by Firehose");
+        assertThat(report.reconciliation().balanced()).as(report.reconciliation().render()).isTrue();
+    }
+
+    @Test
+    void rejectsGzipWithoutPacking() {
+        StringWriter err = new StringWriter();
+        CommandLine command = new CommandLine(new WebTrafficExample(new PrintStream(new ByteArrayOutputStream())));
+        command.setErr(new PrintWriter(err));
+
+        assertThat(command.execute("--gzip", "--records", "1", "--no-progress")).isNotZero();
+        assertThat(err.toString()).contains("--gzip needs --packing");
+    }
+
+    @Test
     void rejectsBadOptionsWithAClearMessageAndANonZeroExit() {
         StringWriter err = new StringWriter();
         CommandLine command = new CommandLine(new WebTrafficExample(new PrintStream(new ByteArrayOutputStream())));

@@ -492,7 +492,7 @@ class FirehoseProducerMetricsTest {
         static dev.firehose.producer.StreamStats levels(String stream, long records, long bytes, int inFlight,
                                                         Duration oldest) {
             return new dev.firehose.producer.StreamStats(stream, 0, 0, 0, 0, 0, Map.of(), 0, 0, 0, 0, 0, 0, 0,
-                    records, bytes, inFlight, oldest);
+                    records, bytes, inFlight, oldest, 0, 0);
         }
 
         @Override
