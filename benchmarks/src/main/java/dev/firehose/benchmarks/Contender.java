@@ -33,11 +33,29 @@ interface Contender extends AutoCloseable {
      * @param whileFeeding the request counts when the application stopped feeding, before the
      *     closing flush (whose last batch is partial by nature), or null when every request of the
      *     run was sent while feeding
+     * @param billedBytes what Firehose bills for the acknowledged records (each Firehose record
+     *     rounded up to 5 KB), or -1 when every record was its own Firehose record (then it is
+     *     {@code acknowledged} times the record size rounded up to 5 KB)
      */
-    record Outcome(long sent, long acknowledged, long failed, RequestCounter.Snapshot whileFeeding) {
+    record Outcome(long sent, long acknowledged, long failed, RequestCounter.Snapshot whileFeeding,
+                   long billedBytes) {
 
         Outcome(long sent, long acknowledged, long failed) {
-            this(sent, acknowledged, failed, null);
+            this(sent, acknowledged, failed, null, -1);
+        }
+
+        Outcome(long sent, long acknowledged, long failed, RequestCounter.Snapshot whileFeeding) {
+            this(sent, acknowledged, failed, whileFeeding, -1);
+        }
+
+        /** @return what Firehose bills per 1,000 acknowledged records of {@code recordSize} bytes */
+        double billedPerThousand(int recordSize) {
+            if (acknowledged == 0) {
+                return 0;
+            }
+            long billed = billedBytes >= 0 ? billedBytes
+                    : acknowledged * ((Math.max(recordSize, 1) + 5_119L) / 5_120 * 5_120);
+            return billed * 1_000.0 / acknowledged;
         }
     }
 }

@@ -4,6 +4,7 @@ import dev.firehose.producer.FirehoseProducer;
 import dev.firehose.producer.ProducerConfig;
 import dev.firehose.producer.ProducerStats;
 import dev.firehose.producer.PutResult;
+import dev.firehose.producer.RecordPacking;
 import dev.firehose.producer.internal.DefaultFirehoseProducer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,16 +44,18 @@ final class ProducerContender implements Contender {
     private final int threads;
     private final long recordsPerSecond;
     private final String key;
+    private final RecordPacking packing;
 
     private ProducerContender(String key, AutoCloseable client, FirehoseAsyncClient asyncClient, String clientLabel,
                               String stream, ProducerConfig config, Payloads payloads, int threads,
                               long recordsPerSecond, RequestCounter counter) {
         this(key, client, FirehoseProducer.builder().deliveryStreamName(stream).client(asyncClient).config(config)
-                .build(), clientLabel, payloads, threads, recordsPerSecond, counter);
+                .build(), clientLabel, payloads, threads, recordsPerSecond, counter, config.packing());
     }
 
     private ProducerContender(String key, AutoCloseable client, FirehoseProducer producer, String clientLabel,
-                              Payloads payloads, int threads, long recordsPerSecond, RequestCounter counter) {
+                              Payloads payloads, int threads, long recordsPerSecond, RequestCounter counter,
+                              RecordPacking packing) {
         this.key = key;
         this.counter = counter;
         this.client = client;
@@ -61,6 +64,7 @@ final class ProducerContender implements Contender {
         this.threads = threads;
         this.recordsPerSecond = recordsPerSecond;
         this.producer = producer;
+        this.packing = packing;
     }
 
     /** A producer on an asynchronous SDK client over the given HTTP client. */
@@ -68,7 +72,7 @@ final class ProducerContender implements Contender {
                                            Payloads payloads, RequestCounter counter, ProducerConfig config) {
         ClientHandle<FirehoseAsyncClient> handle =
                 endpoint.asyncClient(http, config.maxInFlightRequestsPerStream(), counter);
-        return new ProducerContender(key(threads, recordsPerSecond), handle, handle.client(),
+        return new ProducerContender(key(threads, recordsPerSecond, config.packing()), handle, handle.client(),
                 "SDK async (" + handle.httpLabel() + ")", endpoint.streamName(), config, payloads, threads,
                 recordsPerSecond, counter);
     }
@@ -84,13 +88,14 @@ final class ProducerContender implements Contender {
         ClientHandle<FirehoseClient> handle = endpoint.syncClient(http, inFlight, counter);
         FirehoseProducer producer = DefaultFirehoseProducer.createOnSyncClient(endpoint.streamName(), handle.client(),
                 false, config);
-        return new ProducerContender(key(threads, recordsPerSecond), handle, producer,
+        return new ProducerContender(key(threads, recordsPerSecond, config.packing()), handle, producer,
                 "SDK sync (" + handle.httpLabel() + ") on its request threads", payloads, threads, recordsPerSecond,
-                counter);
+                counter, config.packing());
     }
 
-    private static String key(int threads, long recordsPerSecond) {
-        return "producer-" + threads + (recordsPerSecond > 0 ? "-paced" : "");
+    private static String key(int threads, long recordsPerSecond, RecordPacking packing) {
+        String base = !packing.enabled() ? "producer-" : packing.gzipped() ? "packed-gzip-" : "packed-";
+        return base + threads + (recordsPerSecond > 0 ? "-paced" : "");
     }
 
     @Override
@@ -105,7 +110,9 @@ final class ProducerContender implements Contender {
 
     @Override
     public String description() {
-        return "FirehoseProducer, " + threads + (threads == 1 ? " thread" : " threads") + ", " + clientLabel
+        return "FirehoseProducer" + (!packing.enabled() ? "" : packing.gzipped()
+                ? " packed (newline, GZIP, 200,000 records buffered)" : " packed (newline, 200,000 records buffered)")
+                + ", " + threads + (threads == 1 ? " thread" : " threads") + ", " + clientLabel
                 + (recordsPerSecond > 0 ? String.format(", fed %,d records/s", recordsPerSecond) : "");
     }
 
@@ -138,6 +145,7 @@ final class ProducerContender implements Contender {
                 firstFailure.compareAndSet(null, error);
             }
         };
+        long billedBefore = producer.stats().total().billedBytes();
         long start = System.nanoTime();
         LongAdder sent = new LongAdder();
         AtomicReference<Throwable> feederError = new AtomicReference<>();
@@ -176,7 +184,9 @@ final class ProducerContender implements Contender {
         if (firstFailure.get() != null && failed.sum() > 0) {
             System.err.printf("  %s: %,d records failed, first: %s%n", key, failed.sum(), firstFailure.get());
         }
-        return new Outcome(total, acknowledged.sum(), failed.sum(), whileFeeding);
+        long billed = producer.stats().total().billedBytes() - billedBefore;
+        return new Outcome(total, acknowledged.sum(), failed.sum(), whileFeeding,
+                packing.enabled() ? billed : -1);
     }
 
     private long feedFlat(long index, BooleanSupplier feeding, BiConsumer<PutResult, Throwable> callback) {

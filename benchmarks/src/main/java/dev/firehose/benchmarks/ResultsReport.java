@@ -140,7 +140,60 @@ final class ResultsReport {
                     limitMillis, r.endpoint(), size(r.recordSize()), p99, count(half.fedRecordsPerSecond()),
                     verdict(p99 <= limitMillis, String.format(Locale.ROOT, "%.1f ms", p99 - limitMillis))));
         }
+        packingTargets(md);
         heapTarget(md);
+    }
+
+    /**
+     * Packing's targets: packed user records per second against the raw SDK's async ceiling for
+     * unpacked records (2x at 100 B, 1.5x at 1 KiB), and what Firehose bills per 1,000 user records
+     * of 100 B (at most 1/40 of unpacked).
+     */
+    private void packingTargets(StringBuilder md) {
+        for (String endpoint : endpoints()) {
+            for (int size : List.of(100, 1024)) {
+                double target = size == 100 ? 2.0 : 1.5;
+                Optional<ScenarioResult> packed = bestWith(endpoint, size, "packed-");
+                Optional<ScenarioResult> ceiling = find(results.main, endpoint, size, "ceiling-async");
+                if (packed.isEmpty() || ceiling.isEmpty()) {
+                    continue;
+                }
+                double ratio = packed.get().recordsPerSecond() / ceiling.get().recordsPerSecond();
+                md.append(String.format(Locale.ROOT, "| packed ≥ %.1fx the unpacked async ceiling's records/s | %s, %s "
+                                + "| %.2fx (%s, %s vs %s records/s) | %s |%n",
+                        target, endpoint, size(size), ratio, packed.get().key(),
+                        count(packed.get().recordsPerSecond()), count(ceiling.get().recordsPerSecond()),
+                        verdict(ratio >= target, String.format(Locale.ROOT, "%.2fx", target - ratio))));
+            }
+        }
+        for (String prefix : List.of("packed-", "packed-gzip-")) {
+            results.main.stream()
+                    .filter(r -> r.recordSize() == 100 && isPacked(r.key(), prefix) && r.measured())
+                    .findFirst()
+                    .ifPresent(r -> {
+                        double packed = r.median(m -> m.outcome().billedPerThousand(m.recordSize()));
+                        double unpacked = 1_000.0 * 5_120;
+                        boolean gzip = prefix.equals("packed-gzip-");
+                        md.append(String.format(Locale.ROOT, "| billed bytes per 1,000 user records of 100 B%s | "
+                                        + "%s, 100 B | %,.0f bytes (%s), 1/%.0f of unpacked (%,.0f) | %s |%n",
+                                gzip ? ", packed with GZIP (reported)" : ", packed ≤ 1/40 of unpacked",
+                                r.endpoint(), packed, r.key(), unpacked / Math.max(1, packed), unpacked,
+                                gzip ? "reported" : verdict(packed * 40 <= unpacked,
+                                        String.format(Locale.ROOT, "1/%.0f", unpacked / Math.max(1, packed)))));
+                    });
+        }
+    }
+
+    private static boolean isPacked(String key, String prefix) {
+        return prefix.equals("packed-") ? key.startsWith("packed-") && !key.startsWith("packed-gzip-")
+                : key.startsWith(prefix);
+    }
+
+    private Optional<ScenarioResult> bestWith(String endpoint, int size, String prefix) {
+        return results.main.stream()
+                .filter(r -> r.endpoint().equals(endpoint) && r.recordSize() == size && isPacked(r.key(), prefix)
+                        && r.measured())
+                .max(Comparator.comparingDouble(ScenarioResult::recordsPerSecond));
     }
 
     /**

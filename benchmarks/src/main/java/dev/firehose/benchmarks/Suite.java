@@ -1,6 +1,7 @@
 package dev.firehose.benchmarks;
 
 import dev.firehose.producer.ProducerConfig;
+import dev.firehose.producer.RecordPacking;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -101,6 +102,9 @@ final class Suite {
         }
     }
 
+    /** {@code maxBufferedRecords} of the packed contenders. */
+    static final int PACKED_MAX_BUFFERED_RECORDS = 200_000;
+
     /** The contenders of the main table. */
     Contender mainContender(String key, Endpoint endpoint, Payloads payloads, RequestCounter counter) {
         return switch (key) {
@@ -109,12 +113,23 @@ final class Suite {
             case "ceiling-sync" -> new CeilingSync(endpoint, HttpClientKind.APACHE, options.syncThreads, payloads, counter);
             case "loop" -> new HandWrittenLoop(endpoint, HttpClientKind.APACHE, payloads, counter);
             default -> {
-                if (!key.startsWith("producer-")) {
+                String prefix = key.startsWith("producer-") ? "producer-" : key.startsWith("packed-gzip-")
+                        ? "packed-gzip-" : key.startsWith("packed-") ? "packed-" : null;
+                if (prefix == null) {
                     throw new IllegalArgumentException("unknown contender " + key);
                 }
-                int threads = Integer.parseInt(key.substring("producer-".length()));
+                int threads = Integer.parseInt(key.substring(prefix.length()));
+                ProducerConfig config = switch (prefix) {
+                    // A full packed request holds some 40,000 records of 100 B: the buffer bound in
+                    // records is raised so that it is not what limits a packed producer.
+                    case "packed-" -> producerConfig.toBuilder().packing(RecordPacking.newlineDelimited())
+                            .maxBufferedRecords(PACKED_MAX_BUFFERED_RECORDS).build();
+                    case "packed-gzip-" -> producerConfig.toBuilder().packing(RecordPacking.newlineDelimited().gzip())
+                            .maxBufferedRecords(PACKED_MAX_BUFFERED_RECORDS).build();
+                    default -> producerConfig;
+                };
                 yield ProducerContender.onAsyncClient(endpoint, HttpClientKind.NETTY, threads, 0, payloads, counter,
-                        producerConfig);
+                        config);
             }
         };
     }

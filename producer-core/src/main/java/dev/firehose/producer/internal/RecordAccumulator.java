@@ -218,6 +218,12 @@ final class RecordAccumulator {
         q.fresh.offer(entry);
         int records = q.freshRecords.incrementAndGet();
         long bytes = q.freshBytes.addAndGet(entry.size);
+        if (packer != null) {
+            // Packed: ready when the stream's fresh records reach the pressure marks (see isFull).
+            return records == 1 || records == pressureRecords
+                    || (bytes >= pressureBytes && bytes - entry.size < pressureBytes)
+                    || (bytes >= maxBatchBytes && bytes - entry.size < maxBatchBytes);
+        }
         return records == 1 || records == maxBatchRecords
                 || (bytes >= maxBatchBytes && bytes - entry.size < maxBatchBytes);
     }
