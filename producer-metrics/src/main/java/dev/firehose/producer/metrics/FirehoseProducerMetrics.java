@@ -89,8 +89,12 @@ public final class FirehoseProducerMetrics implements MeterBinder, AutoCloseable
     /** Client only, distribution summary: records per PutRecordBatch request. */
     public static final String REQUEST_RECORDS = "firehose.producer.request.records";
 
-    /** Whether the latency timer publishes a percentile histogram by default: yes (Prometheus needs it). */
-    public static final boolean DEFAULT_PUBLISH_PERCENTILE_HISTOGRAM = true;
+    /**
+     * Whether the latency timer publishes a percentile histogram by default: no, as is Micrometer's
+     * convention. The application turns it on with {@link Builder#publishPercentileHistogram(boolean)}
+     * or with a {@code MeterFilter} of its own.
+     */
+    public static final boolean DEFAULT_PUBLISH_PERCENTILE_HISTOGRAM = false;
 
     private final FirehoseProducer producer;
     private final Tags tags;
@@ -322,8 +326,14 @@ public final class FirehoseProducerMetrics implements MeterBinder, AutoCloseable
 
         /**
          * Whether the {@code firehose.put.record.batch.latency} timer publishes a percentile
-         * histogram, which Prometheus' {@code histogram_quantile} and the shipped dashboard use.
-         * Default {@link #DEFAULT_PUBLISH_PERCENTILE_HISTOGRAM} (true).
+         * histogram, which Prometheus' {@code histogram_quantile} and the shipped dashboard's
+         * latency percentiles need. {@code true} turns it on; {@code false} leaves the choice to
+         * the registry and the application's {@code MeterFilter}s, which publish no histogram
+         * unless configured to. A histogram adds about 70 series per stream to a Prometheus
+         * scrape. Default {@link #DEFAULT_PUBLISH_PERCENTILE_HISTOGRAM} (false).
+         *
+         * @param publish {@code true} to publish the histogram
+         * @return this builder
          */
         public Builder publishPercentileHistogram(boolean publish) {
             this.publishPercentileHistogram = publish;
