@@ -42,6 +42,11 @@ import software.amazon.awssdk.services.cloudwatch.model.StatusCode;
  *
  * <p>Thread-safe; one instance can be shared. The reader does not own the CloudWatch client: it
  * never closes it.
+ *
+ * <p>The reader is the only class of this module that needs the CloudWatch SDK
+ * ({@code software.amazon.awssdk:cloudwatch}), an optional dependency the application declares
+ * itself; without it, {@link #builder()} and {@link #create} throw a {@link NoClassDefFoundError}
+ * that says so.
  */
 public final class FirehoseCloudWatchReader {
 
@@ -71,8 +76,33 @@ public final class FirehoseCloudWatchReader {
         return builder().client(client).build();
     }
 
+    /**
+     * A builder for a reader with settings other than the defaults.
+     *
+     * @return a new builder
+     * @throws NoClassDefFoundError if the CloudWatch SDK ({@code software.amazon.awssdk:cloudwatch},
+     *                              an optional dependency of producer-metrics) is not on the class path
+     */
     public static Builder builder() {
+        requireCloudWatchSdk();
         return new Builder();
+    }
+
+    /**
+     * Fails with a message that says what to add when the CloudWatch SDK is missing. producer-metrics
+     * declares it optional, as only this class needs it; without this check the first SDK class the
+     * reader touched would fail with its bare name, somewhere in the middle of a read.
+     */
+    private static void requireCloudWatchSdk() {
+        try {
+            CloudWatchAsyncClient.class.getName();
+        } catch (NoClassDefFoundError e) {
+            NoClassDefFoundError missing = new NoClassDefFoundError("FirehoseCloudWatchReader needs the CloudWatch "
+                    + "SDK, which producer-metrics declares optional: add software.amazon.awssdk:cloudwatch to your "
+                    + "dependencies (" + e.getMessage() + " not found)");
+            missing.initCause(e);
+            throw missing;
+        }
     }
 
     /** The length of one data point. */
