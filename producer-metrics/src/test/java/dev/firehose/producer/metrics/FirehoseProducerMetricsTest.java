@@ -334,6 +334,19 @@ class FirehoseProducerMetricsTest {
     }
 
     @Test
+    void aNullStreamIsRefusedWhereItIsGivenAndLeavesTheBuilderAsItWas() {
+        FirehoseProducerMetrics.Builder builder = FirehoseProducerMetrics.builder(new FakeProducer());
+        assertThatThrownBy(() -> builder.streams("a", null))
+                .isInstanceOf(NullPointerException.class).hasMessage("stream");
+
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (FirehoseProducerMetrics metrics = builder.streams("b").build()) {
+            metrics.bindTo(registry);
+            assertThat(registry.getMeters()).extracting(m -> m.getId().getTag("stream")).containsOnly("b");
+        }
+    }
+
+    @Test
     void everyMeterHasADescriptionAndTheMirrorsNameTheirCloudWatchMetric() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         FakeProducer producer = new FakeProducer();
