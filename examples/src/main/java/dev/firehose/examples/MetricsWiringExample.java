@@ -128,7 +128,9 @@ public final class MetricsWiringExample implements Callable<Integer> {
         out.printf("CloudWatch: the same meters are published under namespace %s%n", NAMESPACE);
 
         FirehoseProducer producer = FirehoseProducer.builder().deliveryStreamName(STREAM).client(firehose).build();
-        try (FirehoseProducerMetrics metrics = new FirehoseProducerMetrics(producer)) {
+        // The dashboard's latency percentiles need the histogram, which is off by default.
+        try (FirehoseProducerMetrics metrics = FirehoseProducerMetrics.builder(producer)
+                .publishPercentileHistogram(true).build()) {
             metrics.bindTo(registries);
             MockTraffic traffic = new MockTraffic(1);
             long sent = 0;

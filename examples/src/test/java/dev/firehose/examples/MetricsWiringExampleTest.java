@@ -23,7 +23,9 @@ class MetricsWiringExampleTest {
         // The scrape carries the AWS/Firehose-named meters, tagged with the stream.
         assertThat(example.lastScrape())
                 .contains("firehose_incoming_records_total{stream=\"web-traffic\"}")
-                .contains("firehose_put_record_batch_requests_total{");
+                .contains("firehose_put_record_batch_requests_total{")
+                // ... and the latency histogram the dashboard's percentiles need.
+                .contains("firehose_put_record_batch_latency_seconds_bucket{");
         // The CloudWatch registry published them with PutMetricData to the endpoint.
         assertThat(example.publishedMetrics()).isPositive();
     }

@@ -78,11 +78,23 @@ public final class FirehoseLocal implements AutoCloseable {
         });
     }
 
+    /**
+     * A builder with every setting at its default: a free port, a new temporary data directory,
+     * delivery on, no faults, no quota.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Binds the port and starts answering; returns this. */
+    /**
+     * Binds the port on 127.0.0.1 and starts answering, and (unless in sink mode) starts checking
+     * the streams' BufferingHints interval. Starting a started endpoint does nothing.
+     *
+     * @return this endpoint, started
+     * @throws IllegalStateException if the endpoint was closed, or the port cannot be bound
+     */
     public synchronized FirehoseLocal start() {
         if (endpoint != null) {
             return this;
@@ -100,7 +112,13 @@ public final class FirehoseLocal implements AutoCloseable {
         return this;
     }
 
-    /** The endpoint URL, e.g. {@code http://127.0.0.1:41234}. */
+    /**
+     * The URL that clients use, for an SDK's {@code endpointOverride} or the AWS CLI's
+     * {@code --endpoint-url}; the Firehose and CloudWatch APIs are both served there.
+     *
+     * @return the URL, e.g. {@code http://127.0.0.1:41234}, with the port actually bound
+     * @throws IllegalStateException if the endpoint was not started
+     */
     public URI endpoint() {
         URI e = endpoint;
         if (e == null) {
@@ -109,7 +127,14 @@ public final class FirehoseLocal implements AutoCloseable {
         return e;
     }
 
-    /** A client builder pointed at this endpoint with region us-east-1 and dummy static credentials. */
+    /**
+     * An async client builder pointed at this endpoint with region us-east-1 and
+     * {@link #credentialsProvider() dummy static credentials}, to configure further (retries, HTTP
+     * client, interceptors) before building.
+     *
+     * @return a new builder
+     * @throws IllegalStateException if the endpoint was not started
+     */
     public FirehoseAsyncClientBuilder asyncClientBuilder() {
         return FirehoseAsyncClient.builder()
                 .endpointOverride(endpoint())
@@ -117,7 +142,14 @@ public final class FirehoseLocal implements AutoCloseable {
                 .credentialsProvider(credentialsProvider());
     }
 
-    /** A client builder pointed at this endpoint with region us-east-1 and dummy static credentials. */
+    /**
+     * A sync client builder pointed at this endpoint with region us-east-1 and
+     * {@link #credentialsProvider() dummy static credentials}, to configure further before
+     * building.
+     *
+     * @return a new builder
+     * @throws IllegalStateException if the endpoint was not started
+     */
     public FirehoseClientBuilder syncClientBuilder() {
         return FirehoseClient.builder()
                 .endpointOverride(endpoint())
@@ -125,12 +157,24 @@ public final class FirehoseLocal implements AutoCloseable {
                 .credentialsProvider(credentialsProvider());
     }
 
-    /** A new async client for this endpoint; the caller owns and closes it. */
+    /**
+     * A new async client for this endpoint, built by {@link #asyncClientBuilder()} with the SDK's
+     * defaults otherwise (including its retries).
+     *
+     * @return a new client, which the caller owns and closes
+     * @throws IllegalStateException if the endpoint was not started
+     */
     public FirehoseAsyncClient asyncClient() {
         return asyncClientBuilder().build();
     }
 
-    /** A new sync client for this endpoint; the caller owns and closes it. */
+    /**
+     * A new sync client for this endpoint, built by {@link #syncClientBuilder()} with the SDK's
+     * defaults otherwise (including its retries).
+     *
+     * @return a new client, which the caller owns and closes
+     * @throws IllegalStateException if the endpoint was not started
+     */
     public FirehoseClient syncClient() {
         return syncClientBuilder().build();
     }
@@ -138,6 +182,8 @@ public final class FirehoseLocal implements AutoCloseable {
     /**
      * The dummy static credentials the clients above use; any SDK client for this endpoint (a
      * CloudWatch client, say) can use them too. Signatures are not checked, but requests must be signed.
+     *
+     * @return a provider of the access key {@value #DUMMY_ACCESS_KEY} and a fixed secret
      */
     public static StaticCredentialsProvider credentialsProvider() {
         return StaticCredentialsProvider.create(AwsBasicCredentials.create(DUMMY_ACCESS_KEY, "firehose-local-secret"));
@@ -147,6 +193,8 @@ public final class FirehoseLocal implements AutoCloseable {
      * Creates a DirectPut stream with an ExtendedS3 destination to bucket {@value #DEFAULT_BUCKET},
      * no prefix, default BufferingHints (5 MiB, 300 s), UNCOMPRESSED; ACTIVE on return.
      *
+     * @param name the stream name: 1 to 64 characters of {@code [a-zA-Z0-9_.-]}
+     * @throws NullPointerException     if {@code name} is {@code null}
      * @throws IllegalArgumentException when the name breaks the service's rules
      * @throws IllegalStateException    when a stream of that name exists
      */
@@ -154,36 +202,78 @@ public final class FirehoseLocal implements AutoCloseable {
         engine.createStream(Objects.requireNonNull(name, "name"), DEFAULT_BUCKET);
     }
 
-    /** Sets the faults of {@code stream} (which need not exist yet); takes effect for the next request. */
+    /**
+     * Sets the faults of one stream, replacing the faults it had; takes effect from the next
+     * request. {@link Faults#none()} turns them off (it does not fall back to the default faults).
+     *
+     * @param stream the stream name; the stream need not exist yet
+     * @param faults the faults
+     * @throws NullPointerException if an argument is {@code null}
+     */
     public void setFaults(String stream, Faults faults) {
         engine.streams().setFaults(Objects.requireNonNull(stream, "stream"), Objects.requireNonNull(faults, "faults"));
     }
 
-    /** Sets the quota of {@code stream} (which need not exist yet); takes effect for the next request. */
+    /**
+     * Sets the quota of one stream, replacing the quota it had; takes effect from the next request.
+     *
+     * @param stream the stream name; the stream need not exist yet
+     * @param quota  the quota; {@link Quota#unlimited()} lifts every limit
+     * @throws NullPointerException if an argument is {@code null}
+     */
     public void setQuota(String stream, Quota quota) {
         engine.streams().setQuota(Objects.requireNonNull(stream, "stream"), Objects.requireNonNull(quota, "quota"));
     }
 
-    /** Sets the faults of every stream that has no faults of its own. */
+    /**
+     * Sets the faults of every stream that has no faults of its own (set with {@link #setFaults});
+     * takes effect from the next request.
+     *
+     * @param faults the faults
+     * @throws NullPointerException if {@code faults} is {@code null}
+     */
     public void setDefaultFaults(Faults faults) {
         engine.streams().setDefaultFaults(Objects.requireNonNull(faults, "faults"));
     }
 
-    /** Sets the quota of every stream that has no quota of its own. */
+    /**
+     * Sets the quota of every stream that has no quota of its own (set with {@link #setQuota});
+     * takes effect from the next request.
+     *
+     * @param quota the quota
+     * @throws NullPointerException if {@code quota} is {@code null}
+     */
     public void setDefaultQuota(Quota quota) {
         engine.streams().setDefaultQuota(Objects.requireNonNull(quota, "quota"));
     }
 
+    /**
+     * What the endpoint received and stored, per stream: the record of truth a test checks its
+     * client against.
+     *
+     * @return the ledger, live (it goes on counting); the same instance on every call
+     */
     public Ledger ledger() {
         return ledger;
     }
 
-    /** The metric store holding the AWS/Firehose metrics of this endpoint (served by its CloudWatch side). */
+    /**
+     * The metric store holding the AWS/Firehose metrics of this endpoint's Put calls, and the
+     * metrics clients publish with PutMetricData; the endpoint's CloudWatch API serves it.
+     *
+     * @return the store, live; the same instance on every call
+     */
     public MetricStore metricStore() {
         return metricStore;
     }
 
-    /** Where objects are delivered: {@code <dataDirectory>/<bucket>/<key>}. */
+    /**
+     * Where objects are delivered: {@code <dataDirectory>/<bucket>/<key>}. The endpoint never
+     * deletes it, nor what it holds.
+     *
+     * @return the directory given to {@link Builder#dataDirectory}, or the temporary directory
+     *         created for this endpoint
+     */
     public Path dataDirectory() {
         return dataDirectory;
     }
@@ -268,7 +358,14 @@ public final class FirehoseLocal implements AutoCloseable {
         private Builder() {
         }
 
-        /** TCP port on 127.0.0.1; default {@value #DEFAULT_PORT}, a free port. */
+        /**
+         * The TCP port on 127.0.0.1. Default {@value #DEFAULT_PORT}, a free port chosen at
+         * {@link FirehoseLocal#start()} (read it from {@link FirehoseLocal#endpoint()}).
+         *
+         * @param port in [0, 65535]; 0 for a free port
+         * @return this builder
+         * @throws IllegalArgumentException if {@code port} is outside [0, 65535]
+         */
         public Builder port(int port) {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port must be in [0, 65535], was " + port);
@@ -277,43 +374,94 @@ public final class FirehoseLocal implements AutoCloseable {
             return this;
         }
 
-        /** Where objects are delivered; default a new temporary directory. */
+        /**
+         * Where objects are delivered, as {@code <dataDirectory>/<bucket>/<key>}; created when
+         * needed. Default a new temporary directory, {@code firehose-local-*}. The endpoint never
+         * deletes it.
+         *
+         * @param dataDirectory the directory
+         * @return this builder
+         * @throws NullPointerException if {@code dataDirectory} is {@code null}
+         */
         public Builder dataDirectory(Path dataDirectory) {
             this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory");
             return this;
         }
 
-        /** Sink mode: no delivery and a ledger of counts only; accept and answer as fast as possible. Default false. */
+        /**
+         * Sink mode, for load tests: records are counted and dropped, so nothing is delivered and
+         * the ledger keeps counts only; the endpoint accepts and answers as fast as it can.
+         * Requests are validated, and quotas, faults and metrics work as usual. Default {@code false}.
+         *
+         * @param sinkMode {@code true} for sink mode
+         * @return this builder
+         */
         public Builder sinkMode(boolean sinkMode) {
             this.sinkMode = sinkMode;
             return this;
         }
 
-        /** Seed of the fault generators (and of RecordIds and object names); default {@value #DEFAULT_SEED}. */
+        /**
+         * Seed of the fault generators (and of RecordIds and object names): the same seed and the
+         * same sequence of requests give the same faults. Default {@value #DEFAULT_SEED}.
+         *
+         * @param seed any value
+         * @return this builder
+         */
         public Builder seed(long seed) {
             this.seed = seed;
             return this;
         }
 
-        /** Faults of every stream without faults of its own; default {@link Faults#none()}. */
+        /**
+         * Faults of every stream without faults of its own; can be changed later with
+         * {@link FirehoseLocal#setDefaultFaults}. Default {@link Faults#none()}.
+         *
+         * @param faults the faults
+         * @return this builder
+         * @throws NullPointerException if {@code faults} is {@code null}
+         */
         public Builder defaultFaults(Faults faults) {
             this.defaultFaults = Objects.requireNonNull(faults, "faults");
             return this;
         }
 
-        /** Quota of every stream without a quota of its own; default {@link Quota#unlimited()}. */
+        /**
+         * Quota of every stream without a quota of its own; can be changed later with
+         * {@link FirehoseLocal#setDefaultQuota}. Default {@link Quota#unlimited()}.
+         *
+         * @param quota the quota
+         * @return this builder
+         * @throws NullPointerException if {@code quota} is {@code null}
+         */
         public Builder defaultQuota(Quota quota) {
             this.defaultQuota = Objects.requireNonNull(quota, "quota");
             return this;
         }
 
-        /** The clock for arrival times, quotas, stream activation and delivery; default UTC system clock. */
+        /**
+         * The clock for arrival times, quotas, stream activation, delivery and metric timestamps,
+         * so that a test can step time instead of sleeping. Default {@link Clock#systemUTC()}.
+         *
+         * @param clock the clock; read from the endpoint's threads, so it must be thread-safe
+         * @return this builder
+         * @throws NullPointerException if {@code clock} is {@code null}
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
-        /** How long a stream made by CreateDeliveryStream stays CREATING; default zero. */
+        /**
+         * How long a stream made by the CreateDeliveryStream API stays CREATING, by the endpoint's
+         * clock, before it turns ACTIVE; {@link FirehoseLocal#createDeliveryStream} is not delayed.
+         * Default zero.
+         *
+         * @param delay zero or positive
+         * @return this builder
+         * @throws NullPointerException     if {@code delay} is {@code null}
+         * @throws IllegalArgumentException if {@code delay} is negative
+         */
         public Builder activationDelay(Duration delay) {
             Objects.requireNonNull(delay, "delay");
             if (delay.isNegative()) {
@@ -323,7 +471,16 @@ public final class FirehoseLocal implements AutoCloseable {
             return this;
         }
 
-        /** How often the interval hint is checked; default 1 second. */
+        /**
+         * How often, in real time, the endpoint checks whether a stream's BufferingHints interval
+         * has passed and delivers its buffer. Default {@link #DEFAULT_DELIVERY_CHECK_INTERVAL}
+         * (1 second).
+         *
+         * @param interval at least 1 millisecond
+         * @return this builder
+         * @throws NullPointerException     if {@code interval} is {@code null}
+         * @throws IllegalArgumentException if {@code interval} is shorter than 1 millisecond
+         */
         public Builder deliveryCheckInterval(Duration interval) {
             Objects.requireNonNull(interval, "interval");
             if (interval.toMillis() < 1) {
@@ -333,7 +490,14 @@ public final class FirehoseLocal implements AutoCloseable {
             return this;
         }
 
-        /** HTTP event-loop threads; default {@value #DEFAULT_IO_THREADS}. */
+        /**
+         * The number of HTTP event-loop threads, which parse, store and answer requests. Default
+         * {@value #DEFAULT_IO_THREADS}.
+         *
+         * @param ioThreads in [1, 64]
+         * @return this builder
+         * @throws IllegalArgumentException if {@code ioThreads} is outside [1, 64]
+         */
         public Builder ioThreads(int ioThreads) {
             if (ioThreads < 1 || ioThreads > 64) {
                 throw new IllegalArgumentException("ioThreads must be in [1, 64], was " + ioThreads);
@@ -344,7 +508,12 @@ public final class FirehoseLocal implements AutoCloseable {
 
         /**
          * How many stored records the ledger keeps, over all streams, so that memory stays bounded
-         * when the endpoint runs for long; past it, the ledger only counts. Default 10,000,000.
+         * when the endpoint runs for long; past it, the ledger only counts. Default
+         * {@value #DEFAULT_LEDGER_RECORD_LIMIT}.
+         *
+         * @param limit 0 or more; 0 keeps no record
+         * @return this builder
+         * @throws IllegalArgumentException if {@code limit} is negative
          */
         public Builder ledgerRecordLimit(long limit) {
             if (limit < 0) {
@@ -354,6 +523,13 @@ public final class FirehoseLocal implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Creates the endpoint, not started yet: call {@link FirehoseLocal#start()}. Creates the
+         * temporary data directory if none was given. The builder can go on to build others.
+         *
+         * @return a new endpoint with this builder's settings
+         * @throws java.io.UncheckedIOException if the temporary data directory cannot be created
+         */
         public FirehoseLocal build() {
             return new FirehoseLocal(copy());
         }

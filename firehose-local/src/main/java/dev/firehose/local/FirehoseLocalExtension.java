@@ -35,23 +35,47 @@ public final class FirehoseLocalExtension implements BeforeAllCallback, BeforeEa
     /** The endpoint started last, for {@link #local()}. */
     private volatile FirehoseLocal current;
 
-    /** An extension running {@code FirehoseLocal.builder()} defaults. */
+    /**
+     * An extension whose endpoints have the defaults of {@link FirehoseLocal#builder()}: a free
+     * port, a new temporary data directory, no faults, no quota.
+     */
     public FirehoseLocalExtension() {
         this(FirehoseLocal::builder);
     }
 
-    /** An extension running endpoints made by {@code builder} (called once per endpoint). */
+    /**
+     * An extension whose endpoints are built by the builders {@code builder} supplies.
+     *
+     * @param builder called once per endpoint started, e.g.
+     *                {@code () -> FirehoseLocal.builder().seed(42)}; each builder it returns is built
+     *                once
+     * @throws NullPointerException if {@code builder} is {@code null}
+     */
     public FirehoseLocalExtension(Supplier<FirehoseLocal.Builder> builder) {
         this.builder = Objects.requireNonNull(builder, "builder");
     }
 
-    /** Streams created (with {@link FirehoseLocal#createDeliveryStream}) on every endpoint started. */
+    /**
+     * Streams created (with {@link FirehoseLocal#createDeliveryStream}) on every endpoint started
+     * from now on. Replaces the streams given before.
+     *
+     * @param names stream names, each valid for Firehose; an endpoint fails to start (and the test
+     *              with it) if one is not
+     * @return this extension
+     * @throws NullPointerException if {@code names} is or holds {@code null}
+     */
     public FirehoseLocalExtension withStreams(String... names) {
         this.streams = List.of(names);
         return this;
     }
 
-    /** The running endpoint (the one started last, when several run). */
+    /**
+     * The running endpoint, for code that cannot take it as a parameter (a field initializer, a
+     * helper).
+     *
+     * @return the endpoint started last, when several run
+     * @throws IllegalStateException if no endpoint was started yet, i.e. outside a test
+     */
     public FirehoseLocal local() {
         FirehoseLocal l = current;
         if (l == null) {

@@ -67,6 +67,16 @@ public final class FirehoseLocalMain {
                    long ledgerLimit, Quota quota, Faults faults, List<String> streams) {
     }
 
+    /**
+     * Starts an endpoint as the arguments say, prints its URL (first line on standard output) and
+     * data directory, and runs until the JVM is stopped; a shutdown hook closes it, delivering the
+     * buffers. With {@code --help} prints the usage and returns; with a bad option prints the
+     * problem and the usage to standard error and exits with status 2.
+     *
+     * @param args the options {@code --help} lists; {@code --name value} and {@code --name=value}
+     *             are both accepted
+     * @throws InterruptedException if the main thread is interrupted while the endpoint runs
+     */
     public static void main(String[] args) throws InterruptedException {
         // Logging of the jar goes through slf4j-simple; the user's -D settings win.
         System.setProperty("org.slf4j.simpleLogger.logFile",

@@ -28,42 +28,89 @@ public final class Ledger {
         this.book = book;
     }
 
-    /** The stored records of {@code stream} in arrival order (a snapshot). */
+    /**
+     * The stored records of a stream, in the order they were stored.
+     *
+     * @param stream the delivery stream name; a stream never put to reads as empty
+     * @return an unmodifiable snapshot; empty in sink mode, and missing the records stored past the
+     *         record limit (see {@link #recordsComplete()})
+     */
     public List<StoredRecord> records(String stream) {
         return book.records(stream);
     }
 
-    /** How many records of {@code stream} were stored. */
+    /**
+     * How many records of a stream were stored, counting each copy of a record stored twice.
+     * Counted in sink mode and past the record limit too.
+     *
+     * @param stream the delivery stream name; a stream never put to reads as empty
+     * @return the number of records stored, 0 or more
+     */
     public long count(String stream) {
         return book.count(stream);
     }
 
-    /** Data (base64 of the bytes) to the number of times it was stored, for data stored more than once. */
+    /**
+     * The data a stream stored more than once, found among the records kept (see
+     * {@link #records}).
+     *
+     * @param stream the delivery stream name; a stream never put to reads as empty
+     * @return the base64 of each record's bytes stored twice or more, to the number of times it was
+     *         stored, in the order first stored; a new, modifiable map; empty in sink mode
+     */
     public Map<String, Long> duplicates(String stream) {
         return book.duplicates(stream);
     }
 
-    /** Every entry of every Put request to {@code stream} that reached validation, stored or not. */
+    /**
+     * Every entry of every Put request to a stream that reached validation, stored or not.
+     *
+     * @param stream the delivery stream name; a stream never put to reads as empty
+     * @return the number of entries received, 0 or more
+     */
     public long entriesReceived(String stream) {
         return book.entriesReceived(stream);
     }
 
-    /** Entries answered with a per-entry ErrorCode, and entries of requests the quota refused whole. */
+    /**
+     * Entries of a stream answered with a per-entry ErrorCode, and entries of requests the quota
+     * refused whole; includes {@link #entriesThrottled}.
+     *
+     * @param stream the delivery stream name; a stream never put to reads as empty
+     * @return the number of entries failed, 0 or more
+     */
     public long entriesFailed(String stream) {
         return book.entriesFailed(stream);
     }
 
-    /** Entries refused because of the stream's quota ("Slow down."), per entry or with their whole request. */
+    /**
+     * Entries of a stream refused because of its quota ("Slow down."), per entry or with their
+     * whole request. Entries failed by the {@link Faults#entryServiceUnavailableRate()} fault are
+     * not counted here.
+     *
+     * @param stream the delivery stream name; a stream never put to reads as empty
+     * @return the number of entries throttled, 0 or more
+     */
     public long entriesThrottled(String stream) {
         return book.entriesThrottled(stream);
     }
 
-    /** PutRecord and PutRecordBatch requests to {@code stream} that were parsed. */
+    /**
+     * PutRecord and PutRecordBatch requests to a stream that were parsed, whatever their answer.
+     *
+     * @param stream the delivery stream name; a stream never put to reads as empty
+     * @return the number of requests received, 0 or more
+     */
     public long requestsReceived(String stream) {
         return book.requestsReceived(stream);
     }
 
-    /** Whether {@link #records} holds every stored record: false in sink mode or past the record limit. */
+    /**
+     * Whether {@link #records} holds every stored record.
+     *
+     * @return {@code false} in sink mode, or once the stored records passed
+     *         {@link FirehoseLocal.Builder#ledgerRecordLimit} (until {@link #clear()})
+     */
     public boolean recordsComplete() {
         return book.recordsComplete();
     }

@@ -36,12 +36,21 @@ public final class Quota {
         this.bytesPerSecond = b.bytesPerSecond;
     }
 
-    /** No limits (the default of firehose-local). */
+    /**
+     * No limits: the default of every stream of firehose-local.
+     *
+     * @return the shared instance with every limit {@link #UNLIMITED}
+     */
     public static Quota unlimited() {
         return UNLIMITED_QUOTA;
     }
 
-    /** The default Direct PUT quota of us-east-1, us-west-2 and eu-west-1. */
+    /**
+     * The default Direct PUT quota of us-east-1, us-west-2 and eu-west-1: 500,000 records, 2,000
+     * requests and 5 MiB per second.
+     *
+     * @return a quota with the {@code AWS_LARGE_REGION_*} limits
+     */
     public static Quota awsLargeRegionDefault() {
         return builder().recordsPerSecond(AWS_LARGE_REGION_RECORDS_PER_SECOND)
                 .requestsPerSecond(AWS_LARGE_REGION_REQUESTS_PER_SECOND)
@@ -49,28 +58,57 @@ public final class Quota {
                 .build();
     }
 
+    /**
+     * A builder with every limit {@link #UNLIMITED}.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
+    /**
+     * A builder that starts from this quota, to change some of its limits.
+     *
+     * @return a new builder holding every limit of this quota
+     */
     public Builder toBuilder() {
         return new Builder().recordsPerSecond(recordsPerSecond).requestsPerSecond(requestsPerSecond)
                 .bytesPerSecond(bytesPerSecond);
     }
 
+    /**
+     * Records per second, PutRecord and PutRecordBatch entries together.
+     *
+     * @return the limit per second, at least 1; {@link #UNLIMITED} for no limit
+     */
     public long recordsPerSecond() {
         return recordsPerSecond;
     }
 
+    /**
+     * Put requests per second, PutRecord and PutRecordBatch together.
+     *
+     * @return the limit per second, at least 1; {@link #UNLIMITED} for no limit
+     */
     public long requestsPerSecond() {
         return requestsPerSecond;
     }
 
+    /**
+     * Decoded data bytes per second (not base64), PutRecord and PutRecordBatch together.
+     *
+     * @return the limit per second, at least 1; {@link #UNLIMITED} for no limit
+     */
     public long bytesPerSecond() {
         return bytesPerSecond;
     }
 
-    /** Whether no limit is set. */
+    /**
+     * Whether no limit is set.
+     *
+     * @return {@code true} if every limit is {@link #UNLIMITED}
+     */
     public boolean isUnlimited() {
         return recordsPerSecond == UNLIMITED && requestsPerSecond == UNLIMITED && bytesPerSecond == UNLIMITED;
     }
@@ -105,24 +143,49 @@ public final class Quota {
         private Builder() {
         }
 
-        /** Records per second (PutRecord and PutRecordBatch entries); default {@link #UNLIMITED}. */
+        /**
+         * Records per second, PutRecord and PutRecordBatch entries together. Default
+         * {@link #UNLIMITED}.
+         *
+         * @param recordsPerSecond the limit, at least 1; {@link #UNLIMITED} for none
+         * @return this builder
+         * @throws IllegalArgumentException if {@code recordsPerSecond} is less than 1
+         */
         public Builder recordsPerSecond(long recordsPerSecond) {
             this.recordsPerSecond = checkPositive("recordsPerSecond", recordsPerSecond);
             return this;
         }
 
-        /** Put requests per second; default {@link #UNLIMITED}. */
+        /**
+         * Put requests per second, PutRecord and PutRecordBatch together. Default {@link #UNLIMITED}.
+         *
+         * @param requestsPerSecond the limit, at least 1; {@link #UNLIMITED} for none
+         * @return this builder
+         * @throws IllegalArgumentException if {@code requestsPerSecond} is less than 1
+         */
         public Builder requestsPerSecond(long requestsPerSecond) {
             this.requestsPerSecond = checkPositive("requestsPerSecond", requestsPerSecond);
             return this;
         }
 
-        /** Decoded data bytes per second; default {@link #UNLIMITED}. */
+        /**
+         * Decoded data bytes per second (not base64), PutRecord and PutRecordBatch together.
+         * Default {@link #UNLIMITED}.
+         *
+         * @param bytesPerSecond the limit, at least 1; {@link #UNLIMITED} for none
+         * @return this builder
+         * @throws IllegalArgumentException if {@code bytesPerSecond} is less than 1
+         */
         public Builder bytesPerSecond(long bytesPerSecond) {
             this.bytesPerSecond = checkPositive("bytesPerSecond", bytesPerSecond);
             return this;
         }
 
+        /**
+         * Creates the quota.
+         *
+         * @return a new immutable quota
+         */
         public Quota build() {
             return new Quota(this);
         }

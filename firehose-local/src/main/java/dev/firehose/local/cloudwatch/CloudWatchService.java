@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.zip.GZIPInputStream;
 
@@ -77,7 +78,15 @@ public final class CloudWatchService {
     private final ListMetricsOperation listMetrics;
     private final PutMetricDataOperation putMetricData;
 
+    /**
+     * A service over a store, which it reads for the Get and List operations and writes for
+     * PutMetricData.
+     *
+     * @param store the store; its clock defines "now" for the answers
+     * @throws NullPointerException if {@code store} is {@code null}
+     */
     public CloudWatchService(MetricStore store) {
+        Objects.requireNonNull(store, "store");
         this.store = store;
         this.getMetricData = new GetMetricDataOperation(store);
         this.getMetricStatistics = new GetMetricStatisticsOperation(store);
@@ -85,12 +94,24 @@ public final class CloudWatchService {
         this.putMetricData = new PutMetricDataOperation(store);
     }
 
-    /** Whether a request with this path is a CloudWatch RPC v2 CBOR call. */
+    /**
+     * Whether a request with this path is a CloudWatch RPC v2 CBOR call, to route it to
+     * {@link #handle}.
+     *
+     * @param path the request path, with or without a query string; may be {@code null}
+     * @return {@code true} if it starts with {@link #PATH_PREFIX}, whatever the operation
+     */
     public static boolean handles(String path) {
         return path != null && path.startsWith(PATH_PREFIX);
     }
 
-    /** Whether a {@code POST /} with this {@code X-Amz-Target} is a CloudWatch JSON 1.0 call. */
+    /**
+     * Whether a {@code POST /} with this {@code X-Amz-Target} is a CloudWatch JSON 1.0 call, to
+     * route it to {@link #handleJson}.
+     *
+     * @param target the header's value; may be {@code null}
+     * @return {@code true} if it starts with {@link #JSON_TARGET_PREFIX}, whatever the operation
+     */
     public static boolean handlesTarget(String target) {
         return target != null && target.startsWith(JSON_TARGET_PREFIX);
     }
@@ -100,7 +121,8 @@ public final class CloudWatchService {
      *
      * @param path    the request path, starting with {@link #PATH_PREFIX}
      * @param headers request headers, names in lower case
-     * @param body    the request body (CBOR, possibly gzip-encoded)
+     * @param body    the request body (CBOR, possibly gzip-encoded); {@code null} or empty for none
+     * @return the answer to send: status 200 with the operation's output, or an error
      */
     public HttpReply handle(String path, Map<String, String> headers, byte[] body) {
         String operation = operationOf(path);
@@ -124,7 +146,8 @@ public final class CloudWatchService {
      *
      * @param target  the {@code X-Amz-Target} header, starting with {@link #JSON_TARGET_PREFIX}
      * @param headers request headers, names in lower case
-     * @param body    the request body (JSON, possibly gzip-encoded)
+     * @param body    the request body (JSON, possibly gzip-encoded); {@code null} or empty for none
+     * @return the answer to send: status 200 with the operation's output, or an error
      */
     public HttpReply handleJson(String target, Map<String, String> headers, byte[] body) {
         String operation = target == null ? "" : target.substring(Math.min(target.length(), JSON_TARGET_PREFIX.length()));

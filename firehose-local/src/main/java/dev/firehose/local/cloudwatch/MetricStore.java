@@ -48,12 +48,25 @@ public final class MetricStore {
         this(Clock.systemUTC());
     }
 
-    /** A store whose "now" comes from {@code clock}. */
+    /**
+     * A store whose "now" comes from a clock of the caller's.
+     *
+     * @param clock the clock, e.g. a fixed or mutable clock in a test; read from every thread that
+     *              records or queries, so it must be thread-safe
+     * @throws NullPointerException if {@code clock} is {@code null}
+     */
     public MetricStore(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** The clock that defines "now" for this store and the CloudWatch endpoint that serves it. */
+    /**
+     * The clock that defines "now" for this store and the CloudWatch endpoint that serves it:
+     * retention, {@link #lastRecordedAt}, the timestamp of a PutMetricData datum sent without one
+     * (and the two weeks back to two hours ahead a given one must fall in),
+     * and ListMetrics' {@code RecentlyActive} window.
+     *
+     * @return the clock given to the constructor, or the UTC system clock
+     */
     public Clock clock() {
         return clock;
     }
@@ -68,6 +81,9 @@ public final class MetricStore {
      * @param value      the sample's value, a finite number
      * @param unit       a CloudWatch unit name, e.g. {@code Count}, {@code Bytes}, {@code Milliseconds};
      *                   null means {@value #NO_UNIT}
+     * @throws IllegalArgumentException if {@code value} is {@code NaN} or infinite
+     * @throws NullPointerException     if {@code namespace}, {@code metricName} or
+     *                                  {@code timestamp} is {@code null}
      */
     public void record(String namespace, String metricName, Map<String, String> dimensions,
                        Instant timestamp, double value, String unit) {
@@ -80,6 +96,16 @@ public final class MetricStore {
     /**
      * Adds a set of samples (PutMetricData's {@code StatisticValues}, or {@code Values} with
      * {@code Counts}) to the one-minute bucket that holds {@code timestamp}.
+     *
+     * @param namespace  e.g. {@code AWS/Firehose}
+     * @param metricName e.g. {@code IncomingRecords}
+     * @param dimensions e.g. {@code DeliveryStreamName -> clicks}; null or empty for none
+     * @param timestamp  when the samples were taken
+     * @param samples    the samples, at least one
+     * @param unit       a CloudWatch unit name; null means {@value #NO_UNIT}
+     * @throws IllegalArgumentException if {@code samples} holds no sample
+     * @throws NullPointerException     if an argument other than {@code dimensions} and
+     *                                  {@code unit} is {@code null}
      */
     public void record(String namespace, String metricName, Map<String, String> dimensions,
                        Instant timestamp, StatisticSet samples, String unit) {
@@ -96,7 +122,11 @@ public final class MetricStore {
                 now.minus(RETENTION).getEpochSecond());
     }
 
-    /** Every metric that holds data, sorted by namespace, name, then dimensions. */
+    /**
+     * Every metric that holds data, as ListMetrics lists them.
+     *
+     * @return the metrics, sorted by namespace, name, then dimensions; a new, modifiable list
+     */
     public List<MetricKey> metrics() {
         List<MetricKey> keys = new ArrayList<>();
         series.forEach((k, s) -> {
@@ -108,7 +138,13 @@ public final class MetricStore {
         return keys;
     }
 
-    /** When a sample of {@code key} was last recorded (by this store's clock), if ever. */
+    /**
+     * When a sample of a metric was last recorded, by this store's clock (not the sample's own
+     * timestamp).
+     *
+     * @param key the metric
+     * @return the time; empty if it was never recorded, or since {@link #clear()}
+     */
     public Optional<Instant> lastRecordedAt(MetricKey key) {
         Series s = series.get(key);
         return s == null ? Optional.empty() : Optional.ofNullable(s.lastRecordedAt());
@@ -120,8 +156,14 @@ public final class MetricStore {
      * one-minute bucket belongs to the window if it starts before {@code end}. Periods without data
      * are left out.
      *
+     * @param key    the metric
+     * @param start  start of the window, inclusive
+     * @param end    end of the window, exclusive
      * @param period a positive multiple of one minute
      * @param unit   only samples recorded with this unit; null for all samples
+     * @return one data point per period with data, oldest first; empty if {@code end} is not after
+     *         {@code start}
+     * @throws IllegalArgumentException if {@code period} is not a positive multiple of one minute
      */
     public List<MetricDatapoint> datapoints(MetricKey key, Instant start, Instant end, Duration period, String unit) {
         long periodSeconds = period.getSeconds();
@@ -147,7 +189,12 @@ public final class MetricStore {
      * The statistics of every sample of {@code key} in the one-minute buckets that start in
      * {@code [start rounded down to the minute, end)}; empty if there are none.
      *
-     * @param unit only samples recorded with this unit; null for all samples
+     * @param key   the metric
+     * @param start start of the window; rounded down to the minute
+     * @param end   end of the window, exclusive
+     * @param unit  only samples recorded with this unit; null for all samples
+     * @return the merged statistics; empty if there are no samples, or {@code end} is not after
+     *         {@code start}
      */
     public Optional<StatisticSet> statistics(MetricKey key, Instant start, Instant end, String unit) {
         Series s = series.get(key);
@@ -159,13 +206,25 @@ public final class MetricStore {
         return Optional.ofNullable(a.stats);
     }
 
-    /** The sum of every sample of a metric in a window (see {@link #statistics}); 0 if there are none. */
+    /**
+     * The sum of every sample of a metric in a window, whatever their unit, as
+     * {@link #statistics} selects them: the CloudWatch {@code Sum} a test compares with its counts.
+     *
+     * @param namespace  e.g. {@code AWS/Firehose}
+     * @param metricName e.g. {@code IncomingRecords}
+     * @param dimensions e.g. {@code DeliveryStreamName -> clicks}; null or empty for none
+     * @param start      start of the window; rounded down to the minute
+     * @param end        end of the window, exclusive
+     * @return the sum; 0 if there are no samples
+     */
     public double sum(String namespace, String metricName, Map<String, String> dimensions, Instant start, Instant end) {
         return statistics(MetricKey.of(namespace, metricName, dimensions), start, end, null)
                 .map(StatisticSet::sum).orElse(0.0);
     }
 
-    /** Removes every metric and data point. */
+    /**
+     * Removes every metric and data point, for example between two tests that share an endpoint.
+     */
     public void clear() {
         series.clear();
     }

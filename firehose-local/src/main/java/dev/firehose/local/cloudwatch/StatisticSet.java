@@ -12,22 +12,46 @@ package dev.firehose.local.cloudwatch;
  */
 public record StatisticSet(double sampleCount, double sum, double minimum, double maximum) {
 
-    /** A set of one sample. */
+    /**
+     * A set of one sample.
+     *
+     * @param value the sample
+     * @return a set with sample count 1 and {@code value} as sum, minimum and maximum
+     */
     public static StatisticSet of(double value) {
         return new StatisticSet(1, value, value, value);
     }
 
-    /** A set of {@code count} samples that all have the same value. */
+    /**
+     * A set of samples that all have the same value, as PutMetricData's {@code Values} with
+     * {@code Counts} sends them.
+     *
+     * @param value the value of every sample
+     * @param count how many samples, positive (not checked here)
+     * @return a set with sample count {@code count}, sum {@code value * count}, and {@code value}
+     *         as minimum and maximum
+     */
     public static StatisticSet repeated(double value, double count) {
         return new StatisticSet(count, value * count, value, value);
     }
 
-    /** {@code sum / sampleCount}; NaN for an empty set. */
+    /**
+     * The average of the samples, derived as CloudWatch derives it.
+     *
+     * @return {@code sum / sampleCount}; {@code NaN} for a set of no samples
+     */
     public double average() {
         return sampleCount == 0 ? Double.NaN : sum / sampleCount;
     }
 
-    /** The set holding the samples of both sets. */
+    /**
+     * Merges two sets, as CloudWatch merges the samples of one period.
+     *
+     * @param other the other set
+     * @return a new set holding the samples of both: counts and sums added, the smaller minimum and
+     *         the larger maximum
+     * @throws NullPointerException if {@code other} is {@code null}
+     */
     public StatisticSet plus(StatisticSet other) {
         return new StatisticSet(sampleCount + other.sampleCount, sum + other.sum,
                 Math.min(minimum, other.minimum), Math.max(maximum, other.maximum));
@@ -37,7 +61,9 @@ public record StatisticSet(double sampleCount, double sum, double minimum, doubl
      * The value of one of CloudWatch's five basic statistics.
      *
      * @param statistic {@code SampleCount}, {@code Sum}, {@code Average}, {@code Minimum} or {@code Maximum}
+     * @return the statistic's value
      * @throws IllegalArgumentException for any other name
+     * @throws NullPointerException     if {@code statistic} is {@code null}
      */
     public double get(String statistic) {
         return switch (statistic) {

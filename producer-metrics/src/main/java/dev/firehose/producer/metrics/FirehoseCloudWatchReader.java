@@ -42,6 +42,11 @@ import software.amazon.awssdk.services.cloudwatch.model.StatusCode;
  *
  * <p>Thread-safe; one instance can be shared. The reader does not own the CloudWatch client: it
  * never closes it.
+ *
+ * <p>The reader is the only class of this module that needs the CloudWatch SDK
+ * ({@code software.amazon.awssdk:cloudwatch}), an optional dependency the application declares
+ * itself; without it, {@link #builder()} and {@link #create} throw a {@link NoClassDefFoundError}
+ * that says so.
  */
 public final class FirehoseCloudWatchReader {
 
@@ -66,16 +71,53 @@ public final class FirehoseCloudWatchReader {
         this.pollInterval = builder.pollInterval;
     }
 
-    /** A reader with the default period and poll interval over {@code client}, which it does not close. */
+    /**
+     * A reader with the default period ({@link #DEFAULT_PERIOD}) and poll interval
+     * ({@link #DEFAULT_POLL_INTERVAL}).
+     *
+     * @param client the CloudWatch client to read with; the reader never closes it
+     * @return a new reader
+     * @throws NullPointerException if {@code client} is {@code null}
+     * @throws NoClassDefFoundError if the CloudWatch SDK is not on the class path (see {@link #builder()})
+     */
     public static FirehoseCloudWatchReader create(CloudWatchAsyncClient client) {
         return builder().client(client).build();
     }
 
+    /**
+     * A builder for a reader with settings other than the defaults.
+     *
+     * @return a new builder
+     * @throws NoClassDefFoundError if the CloudWatch SDK ({@code software.amazon.awssdk:cloudwatch},
+     *                              an optional dependency of producer-metrics) is not on the class path
+     */
     public static Builder builder() {
+        requireCloudWatchSdk();
         return new Builder();
     }
 
-    /** The length of one data point. */
+    /**
+     * Fails with a message that says what to add when the CloudWatch SDK is missing. producer-metrics
+     * declares it optional, as only this class needs it; without this check the first SDK class the
+     * reader touched would fail with its bare name, somewhere in the middle of a read.
+     */
+    private static void requireCloudWatchSdk() {
+        try {
+            CloudWatchAsyncClient.class.getName();
+        } catch (NoClassDefFoundError e) {
+            NoClassDefFoundError missing = new NoClassDefFoundError("FirehoseCloudWatchReader needs the CloudWatch "
+                    + "SDK, which producer-metrics declares optional: add software.amazon.awssdk:cloudwatch to your "
+                    + "dependencies (" + e.getMessage() + " not found)");
+            missing.initCause(e);
+            throw missing;
+        }
+    }
+
+    /**
+     * The length of one data point, to which every window is aligned.
+     *
+     * @return a whole number of minutes from 1 to 60
+     */
     public Duration period() {
         return period;
     }
@@ -85,7 +127,20 @@ public final class FirehoseCloudWatchReader {
         return "FirehoseCloudWatchReader{period=" + period + ", pollInterval=" + pollInterval + '}';
     }
 
-    /** Reads every metric of {@link FirehoseMetric} for {@code stream} over the window. */
+    /**
+     * Reads every metric of {@link FirehoseMetric} for a stream over a window, as
+     * {@link #read(String, Instant, Instant, Set)} does.
+     *
+     * @param stream the delivery stream, the value of the {@value FirehoseMetric#STREAM_DIMENSION}
+     *               dimension
+     * @param start  start of the window, inclusive; rounded down to a whole period
+     * @param end    end of the window, exclusive; rounded up to a whole period, and at least one
+     *               period after the rounded start
+     * @return the data, with a series for every metric; completes exceptionally with the CloudWatch
+     *         client's exception if a call fails
+     * @throws NullPointerException     if an argument is {@code null}
+     * @throws IllegalArgumentException if {@code end} is before {@code start}
+     */
     public CompletableFuture<FirehoseMetricData> read(String stream, Instant start, Instant end) {
         return read(stream, start, end, EnumSet.allOf(FirehoseMetric.class));
     }
@@ -96,7 +151,18 @@ public final class FirehoseCloudWatchReader {
      * counted. Count metrics are read with the {@code Sum} statistic, latencies with {@code Sum}
      * and {@code SampleCount}; all pages of the answer are read, following {@code NextToken}.
      *
-     * @return the data; fails with the CloudWatch client's exception if a call fails
+     * @param stream  the delivery stream, the value of the {@value FirehoseMetric#STREAM_DIMENSION}
+     *                dimension
+     * @param start   start of the window, inclusive; rounded down to a whole period
+     * @param end     end of the window, exclusive; rounded up to a whole period, and at least one
+     *                period after the rounded start
+     * @param metrics the metrics to read; not empty
+     * @return the data, with a series for each metric read; completes exceptionally with the
+     *         CloudWatch client's exception if a call fails, or with an {@link IllegalStateException}
+     *         if the answer runs to more than 1,000 pages
+     * @throws NullPointerException     if an argument is {@code null}
+     * @throws IllegalArgumentException if {@code end} is before {@code start} or {@code metrics} is
+     *                                  empty
      */
     public CompletableFuture<FirehoseMetricData> read(String stream, Instant start, Instant end,
                                                       Set<FirehoseMetric> metrics) {
@@ -121,8 +187,19 @@ public final class FirehoseCloudWatchReader {
      * since the meters were bound.
      *
      * @param namespace       the registry's namespace ({@code CloudWatchConfig.namespace()})
+     * @param stream          the delivery stream, the value of the meters'
+     *                        {@value FirehoseMetric#STREAM_TAG} tag
      * @param extraDimensions the binder's extra tags and the registry's common tags, which CloudWatch
      *                        stores as dimensions and requires to match exactly; may be empty
+     * @param start           start of the window, inclusive; rounded down to a whole period
+     * @param end             end of the window, exclusive; rounded up to a whole period
+     * @param metrics         the metrics to read; not empty; the {@code PutRecord.*} metrics have no
+     *                        meter and read as empty series
+     * @return the data, with a series for each metric read; completes exceptionally with the
+     *         CloudWatch client's exception if a call fails
+     * @throws NullPointerException     if an argument is {@code null}
+     * @throws IllegalArgumentException if {@code end} is before {@code start} or {@code metrics} is
+     *                                  empty
      */
     public CompletableFuture<FirehoseMetricData> readPublished(String namespace, String stream,
                                                                Map<String, String> extraDimensions,
@@ -187,13 +264,21 @@ public final class FirehoseCloudWatchReader {
      * Waits for CloudWatch to hold the client's counts: reads the window every poll interval until
      * every metric of {@code clientTotals} matches, or {@code timeout} has passed. CloudWatch
      * publishes data points minutes after the fact, so a reconciliation right after a workload
-     * is usually short.
+     * is usually short. The first read starts at once, on the calling thread; the waits between
+     * reads block no thread.
      *
+     * @param stream       the delivery stream
+     * @param start        start of the window, inclusive; rounded down to a whole period
+     * @param end          end of the window, exclusive; rounded up to a whole period
      * @param clientTotals the client's counts per metric, e.g. from
      *                     {@link Reconciliation#clientTotals(io.micrometer.core.instrument.MeterRegistry, String)};
-     *                     count metrics only
+     *                     count metrics only, at least one
+     * @param timeout      how long to keep reading; zero or negative reads once
      * @return the first balanced reconciliation, or the last one read when the time ran out (check
-     * {@link Reconciliation#balanced()}); fails if a read fails
+     *         {@link Reconciliation#balanced()}); completes exceptionally if a read fails
+     * @throws NullPointerException     if an argument is {@code null}
+     * @throws IllegalArgumentException if {@code clientTotals} is empty or holds a latency metric, or
+     *                                  {@code end} is before {@code start}
      */
     public CompletableFuture<Reconciliation> awaitReconciled(String stream, Instant start, Instant end,
                                                              Map<FirehoseMetric, ? extends Number> clientTotals,
@@ -327,15 +412,27 @@ public final class FirehoseCloudWatchReader {
         private Builder() {
         }
 
-        /** The CloudWatch client to read with (required). The reader never closes it. */
+        /**
+         * The CloudWatch client to read with. Required. The reader never closes it.
+         *
+         * @param client the client, configured with the region and credentials to read with
+         * @return this builder
+         * @throws NullPointerException if {@code client} is {@code null}
+         */
         public Builder client(CloudWatchAsyncClient client) {
             this.client = Objects.requireNonNull(client, "client");
             return this;
         }
 
         /**
-         * The length of one data point, a whole number of minutes from 1 to 60.
+         * The length of one data point; every window read is widened to whole periods.
          * Default {@link #DEFAULT_PERIOD} (1 minute).
+         *
+         * @param period a whole number of minutes from 1 to 60
+         * @return this builder
+         * @throws NullPointerException     if {@code period} is {@code null}
+         * @throws IllegalArgumentException if {@code period} is not a whole number of minutes from 1
+         *                                  to 60
          */
         public Builder period(Duration period) {
             Objects.requireNonNull(period, "period");
@@ -349,8 +446,14 @@ public final class FirehoseCloudWatchReader {
         }
 
         /**
-         * Time between two reads in {@link #awaitReconciled}; positive.
-         * Default {@link #DEFAULT_POLL_INTERVAL} (15 seconds).
+         * Time between two reads in {@link #awaitReconciled}. CloudWatch answers up to 50
+         * GetMetricData calls per second per account by default, and each read is one call or a
+         * few. Default {@link #DEFAULT_POLL_INTERVAL} (15 seconds).
+         *
+         * @param pollInterval the time, positive
+         * @return this builder
+         * @throws NullPointerException     if {@code pollInterval} is {@code null}
+         * @throws IllegalArgumentException if {@code pollInterval} is zero or negative
          */
         public Builder pollInterval(Duration pollInterval) {
             Objects.requireNonNull(pollInterval, "pollInterval");
@@ -361,6 +464,12 @@ public final class FirehoseCloudWatchReader {
             return this;
         }
 
+        /**
+         * Creates the reader.
+         *
+         * @return a new reader with this builder's settings
+         * @throws IllegalStateException if no {@link #client} was set
+         */
         public FirehoseCloudWatchReader build() {
             if (client == null) {
                 throw new IllegalStateException("client is required");

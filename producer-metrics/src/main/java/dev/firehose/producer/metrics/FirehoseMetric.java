@@ -77,37 +77,71 @@ public enum FirehoseMetric {
         this.baseUnit = baseUnit;
     }
 
-    /** The metric's name in the {@value #NAMESPACE} namespace, e.g. {@code IncomingRecords}. */
+    /**
+     * The metric's name in the {@value #NAMESPACE} namespace.
+     *
+     * @return the CloudWatch metric name, e.g. {@code IncomingRecords}; never {@code null}
+     */
     public String cloudWatchName() {
         return cloudWatchName;
     }
 
-    /** The name of the Micrometer meter that mirrors it, e.g. {@code firehose.incoming.records}. */
+    /**
+     * The name of the Micrometer meter that mirrors the metric. {@link FirehoseProducerMetrics}
+     * registers no meter for the {@code PutRecord.*} metrics, as the producer sends PutRecordBatch
+     * only; their names are still reserved here.
+     *
+     * @return the meter name, lowercase and dot-separated, e.g. {@code firehose.incoming.records}
+     */
     public String meterName() {
         return meterName;
     }
 
-    /** Whether it is a count (reconciled exactly) or a latency (not reconciled). */
+    /**
+     * How the metric is aggregated.
+     *
+     * @return {@link Kind#COUNT} for a count, which the client and CloudWatch reconcile exactly, or
+     *         {@link Kind#LATENCY} for a latency, which is not reconciled
+     */
     public Kind kind() {
         return kind;
     }
 
-    /** The CloudWatch unit of its data points, e.g. {@code Count}, {@code Bytes}, {@code Milliseconds}. */
+    /**
+     * The CloudWatch unit of the metric's data points.
+     *
+     * @return {@code Count}, {@code Bytes} or {@code Milliseconds}
+     */
     public String cloudWatchUnit() {
         return cloudWatchUnit;
     }
 
-    /** The base unit of the mirroring meter; {@code null} for timers, whose unit is time. */
+    /**
+     * The base unit of the mirroring meter.
+     *
+     * @return {@code records}, {@code bytes} or {@code requests} for a count; {@code null} for a
+     *         latency, whose timer has a time unit chosen by the registry
+     */
     public String baseUnit() {
         return baseUnit;
     }
 
-    /** The count metrics, which the client and CloudWatch can agree on exactly. */
+    /**
+     * The count metrics, which the client and CloudWatch can agree on exactly.
+     *
+     * @return the constants of kind {@link Kind#COUNT}, in declaration order; unmodifiable
+     */
     public static List<FirehoseMetric> counts() {
         return Arrays.stream(values()).filter(m -> m.kind == Kind.COUNT).toList();
     }
 
-    /** The constant whose CloudWatch name is {@code cloudWatchName}, if any. */
+    /**
+     * Looks a metric up by its CloudWatch name.
+     *
+     * @param cloudWatchName a metric name of the {@value #NAMESPACE} namespace, case-sensitive,
+     *                       e.g. {@code PutRecordBatch.Records}
+     * @return the constant with that name; empty if there is none (or for {@code null})
+     */
     public static Optional<FirehoseMetric> ofCloudWatchName(String cloudWatchName) {
         return Arrays.stream(values()).filter(m -> m.cloudWatchName.equals(cloudWatchName)).findFirst();
     }

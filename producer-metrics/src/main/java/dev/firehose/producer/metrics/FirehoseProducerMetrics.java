@@ -89,8 +89,12 @@ public final class FirehoseProducerMetrics implements MeterBinder, AutoCloseable
     /** Client only, distribution summary: records per PutRecordBatch request. */
     public static final String REQUEST_RECORDS = "firehose.producer.request.records";
 
-    /** Whether the latency timer publishes a percentile histogram by default: yes (Prometheus needs it). */
-    public static final boolean DEFAULT_PUBLISH_PERCENTILE_HISTOGRAM = true;
+    /**
+     * Whether the latency timer publishes a percentile histogram by default: no, as is Micrometer's
+     * convention. The application turns it on with {@link Builder#publishPercentileHistogram(boolean)}
+     * or with a {@code MeterFilter} of its own.
+     */
+    public static final boolean DEFAULT_PUBLISH_PERCENTILE_HISTOGRAM = false;
 
     private final FirehoseProducer producer;
     private final Tags tags;
@@ -105,12 +109,27 @@ public final class FirehoseProducerMetrics implements MeterBinder, AutoCloseable
     private boolean listening;
     private volatile boolean closed;
 
-    /** Meters for {@code producer}, with only the {@code stream} tag. */
+    /**
+     * Meters for a producer, with only the {@value FirehoseMetric#STREAM_TAG} tag and the defaults
+     * of {@link Builder}. Registers nothing until {@link #bindTo} is called.
+     *
+     * @param producer the producer to observe; the binder never closes it
+     * @throws NullPointerException if {@code producer} is {@code null}
+     */
     public FirehoseProducerMetrics(FirehoseProducer producer) {
         this(producer, Tags.empty());
     }
 
-    /** Meters for {@code producer}, with {@code tags} added to every meter. */
+    /**
+     * Meters for a producer, with extra tags on every meter and the other defaults of
+     * {@link Builder}. Registers nothing until {@link #bindTo} is called.
+     *
+     * @param producer the producer to observe; the binder never closes it
+     * @param tags     tags added to every meter, e.g. the application's name; not the
+     *                 {@value FirehoseMetric#STREAM_TAG} tag, which the binder sets
+     * @throws NullPointerException     if an argument is {@code null}
+     * @throws IllegalArgumentException if {@code tags} holds the {@value FirehoseMetric#STREAM_TAG} key
+     */
     public FirehoseProducerMetrics(FirehoseProducer producer, Iterable<Tag> tags) {
         this(builder(producer).tags(tags));
     }
@@ -122,15 +141,24 @@ public final class FirehoseProducerMetrics implements MeterBinder, AutoCloseable
         this.declaredStreams = Set.copyOf(builder.streams);
     }
 
-    /** A builder for more settings than the constructors take. */
+    /**
+     * A builder for more settings than the constructors take.
+     *
+     * @param producer the producer to observe; the binder never closes it
+     * @return a new builder with every setting at its default
+     * @throws NullPointerException if {@code producer} is {@code null}
+     */
     public static Builder builder(FirehoseProducer producer) {
         return new Builder(producer);
     }
 
     /**
      * Registers the meters of every stream known so far in {@code registry}, and of every stream
-     * seen later. May be called for several registries.
+     * seen later. May be called for several registries; binding the same registry again does
+     * nothing.
      *
+     * @param registry the registry; the binder never closes it
+     * @throws NullPointerException  if {@code registry} is {@code null}
      * @throws IllegalStateException if this binder was closed
      */
     @Override
@@ -175,7 +203,14 @@ public final class FirehoseProducerMetrics implements MeterBinder, AutoCloseable
         registries.clear();
     }
 
-    /** The ids of every meter this binder has registered and not removed yet, in all registries. */
+    /**
+     * The meters this binder registered, for example to check what a {@code MeterFilter} let
+     * through or to remove some of them by hand.
+     *
+     * @return the ids of every meter registered and not removed yet, in all registries (percentile
+     *         gauges a registry derives from a timer are not included); a new, modifiable set; empty
+     *         after {@link #close()}
+     */
     public synchronized Set<Meter.Id> meterIds() {
         Set<Meter.Id> ids = new LinkedHashSet<>();
         streams.values().forEach(list -> list.forEach(m -> ids.addAll(m.ids())));
@@ -309,7 +344,15 @@ public final class FirehoseProducerMetrics implements MeterBinder, AutoCloseable
             this.producer = Objects.requireNonNull(producer, "producer");
         }
 
-        /** Tags added to every meter, e.g. the application's name. Default none. */
+        /**
+         * Tags added to every meter, e.g. the application's name. Replaces the tags set before.
+         * Default none.
+         *
+         * @param tags the tags; not the {@value FirehoseMetric#STREAM_TAG} tag, which the binder sets
+         * @return this builder
+         * @throws NullPointerException     if {@code tags} is {@code null}
+         * @throws IllegalArgumentException if {@code tags} holds the {@value FirehoseMetric#STREAM_TAG} key
+         */
         public Builder tags(Iterable<Tag> tags) {
             Tags t = Tags.of(Objects.requireNonNull(tags, "tags"));
             if (t.stream().anyMatch(tag -> tag.getKey().equals(FirehoseMetric.STREAM_TAG))) {
@@ -322,8 +365,14 @@ public final class FirehoseProducerMetrics implements MeterBinder, AutoCloseable
 
         /**
          * Whether the {@code firehose.put.record.batch.latency} timer publishes a percentile
-         * histogram, which Prometheus' {@code histogram_quantile} and the shipped dashboard use.
-         * Default {@link #DEFAULT_PUBLISH_PERCENTILE_HISTOGRAM} (true).
+         * histogram, which Prometheus' {@code histogram_quantile} and the shipped dashboard's
+         * latency percentiles need. {@code true} turns it on; {@code false} leaves the choice to
+         * the registry and the application's {@code MeterFilter}s, which publish no histogram
+         * unless configured to. A histogram adds about 70 series per stream to a Prometheus
+         * scrape. Default {@link #DEFAULT_PUBLISH_PERCENTILE_HISTOGRAM} (false).
+         *
+         * @param publish {@code true} to publish the histogram
+         * @return this builder
          */
         public Builder publishPercentileHistogram(boolean publish) {
             this.publishPercentileHistogram = publish;
@@ -331,8 +380,15 @@ public final class FirehoseProducerMetrics implements MeterBinder, AutoCloseable
         }
 
         /**
-         * Percentiles the latency timer computes on the client, e.g. {@code 0.5, 0.99}, for
-         * registries without histograms (such as CloudWatch). Each in [0, 1]. Default none.
+         * Percentiles the latency timer computes on the client, for registries without histograms
+         * (such as CloudWatch). The registry publishes each as a gauge tagged {@code phi}; such
+         * percentiles cannot be aggregated across instances. Replaces the percentiles set before.
+         * Default none.
+         *
+         * @param percentiles each in [0, 1], e.g. {@code 0.5, 0.99}; none to compute none
+         * @return this builder
+         * @throws NullPointerException     if {@code percentiles} is {@code null}
+         * @throws IllegalArgumentException if a percentile is outside [0, 1] or {@code NaN}
          */
         public Builder percentiles(double... percentiles) {
             for (double p : percentiles) {
@@ -346,13 +402,27 @@ public final class FirehoseProducerMetrics implements MeterBinder, AutoCloseable
 
         /**
          * Streams whose meters are registered at binding even before their first record, so
-         * that dashboards show zeros rather than nothing. Default none.
+         * that dashboards show zeros rather than nothing. Adds to the streams given before.
+         * Default none.
+         *
+         * @param streams delivery stream names
+         * @return this builder
+         * @throws NullPointerException if {@code streams} is or holds {@code null}
          */
         public Builder streams(String... streams) {
+            for (String stream : streams) {
+                Objects.requireNonNull(stream, "stream");
+            }
             this.streams.addAll(Arrays.asList(streams));
             return this;
         }
 
+        /**
+         * Creates the binder. It registers nothing until {@link FirehoseProducerMetrics#bindTo} is
+         * called. The builder can go on to build others.
+         *
+         * @return a new binder with this builder's settings
+         */
         public FirehoseProducerMetrics build() {
             return new FirehoseProducerMetrics(this);
         }

@@ -29,15 +29,32 @@ import io.micrometer.core.instrument.MeterRegistry;
  */
 public record Reconciliation(String stream, List<Line> lines) {
 
+    /**
+     * Holds an unmodifiable copy of {@code lines}; the record is immutable and thread-safe.
+     *
+     * @param stream the delivery stream
+     * @param lines  one line per metric compared; copied
+     * @throws NullPointerException if {@code stream} or {@code lines} is {@code null}, or a line is
+     */
     public Reconciliation {
         Objects.requireNonNull(stream, "stream");
         lines = List.copyOf(lines);
     }
 
-    /** One metric: the client's count and CloudWatch's. */
+    /**
+     * One metric: the client's count and CloudWatch's.
+     *
+     * @param metric     the metric compared, a count
+     * @param client     the client's count
+     * @param cloudWatch CloudWatch's count over the window (0 when it has no data)
+     */
     public record Line(FirehoseMetric metric, double client, double cloudWatch) {
 
-        /** Whether the two counts are equal. */
+        /**
+         * Whether the two counts agree.
+         *
+         * @return {@code true} if they are exactly equal (as {@link Double#compare} sees them)
+         */
         public boolean ok() {
             return Double.compare(client, cloudWatch) == 0;
         }
@@ -47,7 +64,13 @@ public record Reconciliation(String stream, List<Line> lines) {
      * Compares the client's counts with CloudWatch's. Only the metrics in {@code client} are
      * compared; a metric CloudWatch has no data for counts as 0.
      *
+     * @param client     the client's count per metric, e.g. from {@link #clientTotals}; count
+     *                   metrics only
+     * @param cloudWatch what CloudWatch holds, as read by {@link FirehoseCloudWatchReader#read}
+     * @return one line per metric of {@code client}, in {@link FirehoseMetric} order, for the
+     *         stream of {@code cloudWatch}
      * @throws IllegalArgumentException if {@code client} holds a latency metric
+     * @throws NullPointerException     if an argument, a metric or a count is {@code null}
      */
     public static Reconciliation of(Map<FirehoseMetric, ? extends Number> client, FirehoseMetricData cloudWatch) {
         Map<FirehoseMetric, Number> sorted = new EnumMap<>(FirehoseMetric.class);
@@ -65,7 +88,12 @@ public record Reconciliation(String stream, List<Line> lines) {
     /**
      * Compares what the client published to CloudWatch (read with
      * {@link FirehoseCloudWatchReader#readPublished}) with the AWS/Firehose metrics over the same
-     * window: every count metric present in {@code client} is compared.
+     * window: every count metric present in {@code client} is compared; its latencies are ignored.
+     *
+     * @param client     the client's meters as published to CloudWatch and read back
+     * @param cloudWatch the AWS/Firehose metrics over the same window
+     * @return one line per count metric of {@code client}, in {@link FirehoseMetric} order, for the
+     *         stream of {@code cloudWatch}
      */
     public static Reconciliation of(FirehoseMetricData client, FirehoseMetricData cloudWatch) {
         Map<FirehoseMetric, Double> totals = new EnumMap<>(FirehoseMetric.class);
@@ -78,10 +106,15 @@ public record Reconciliation(String stream, List<Line> lines) {
     }
 
     /**
-     * The client's counts for {@code stream} from the meters {@link FirehoseProducerMetrics}
-     * registered in {@code registry}: for each count metric whose meter is present, the sum of its
-     * counters tagged with the stream (over any other tags). The registry must count cumulatively
-     * (as {@code SimpleMeterRegistry} and Prometheus do), not per step.
+     * The client's counts for a stream from the meters {@link FirehoseProducerMetrics} registered
+     * in a registry: for each count metric whose meter is present, the sum of its counters tagged
+     * with the stream (over any other tags). The registry must count cumulatively (as
+     * {@code SimpleMeterRegistry} and Prometheus do), not per step.
+     *
+     * @param registry the registry the binder was bound to
+     * @param stream   the delivery stream, the value of the {@value FirehoseMetric#STREAM_TAG} tag
+     * @return the count per metric, in {@link FirehoseMetric} order; a metric with no meter in the
+     *         registry is absent (there are never {@code PutRecord.*} meters); a new, modifiable map
      */
     public static Map<FirehoseMetric, Double> clientTotals(MeterRegistry registry, String stream) {
         Map<FirehoseMetric, Double> totals = new EnumMap<>(FirehoseMetric.class);
@@ -103,20 +136,32 @@ public record Reconciliation(String stream, List<Line> lines) {
         return totals;
     }
 
-    /** Whether every line matches. */
+    /**
+     * Whether the client and CloudWatch agree on every metric compared.
+     *
+     * @return {@code true} if every line is {@link Line#ok() ok}, including when there are no lines
+     */
     public boolean balanced() {
         return lines.stream().allMatch(Line::ok);
     }
 
-    /** The line of {@code metric}, if it was compared. */
+    /**
+     * The line of one metric.
+     *
+     * @param metric the metric
+     * @return its line; empty if it was not compared
+     */
     public java.util.Optional<Line> line(FirehoseMetric metric) {
         return lines.stream().filter(l -> l.metric() == metric).findFirst();
     }
 
     /**
-     * One text line per metric, aligned in columns:
-     * {@code IncomingRecords  client: 2,550  CloudWatch: 2,550  ok}; a mismatch ends with
-     * {@code MISMATCH} and the difference.
+     * The comparison as text, for a log or a console.
+     *
+     * @return one line per metric, separated by {@code \n} with none at the end, aligned in columns:
+     *         {@code IncomingRecords  client: 2,550  CloudWatch: 2,550  ok}; a mismatch ends with
+     *         {@code MISMATCH (client -3)}, the client's difference; numbers are grouped by
+     *         thousands, with two decimals when not whole; empty when there are no lines
      */
     public String render() {
         int nameWidth = 0;

@@ -89,8 +89,12 @@ final class StreamMeters {
                 .description("Time from sending a PutRecordBatch request to its answer (per-record results or refused as "
                         + "throttled), seen by the client, network included; mirrors the CloudWatch metric "
                         + "AWS/Firehose PutRecordBatch.Latency")
-                .tags(tags)
-                .publishPercentileHistogram(options.publishPercentileHistogram());
+                .tags(tags);
+        if (options.publishPercentileHistogram()) {
+            // Otherwise left unset, so that the registry's defaults and the application's
+            // MeterFilters decide, as with any Micrometer meter.
+            latency.publishPercentileHistogram(true);
+        }
         if (options.percentiles().length > 0) {
             latency.publishPercentiles(options.percentiles());
         }

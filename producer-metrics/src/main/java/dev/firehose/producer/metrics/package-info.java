@@ -11,5 +11,9 @@
  *       back with GetMetricData; {@link dev.firehose.producer.metrics.Reconciliation} sets them
  *       beside the client's counts.</li>
  * </ul>
+ *
+ * <p>Only {@link dev.firehose.producer.metrics.FirehoseCloudWatchReader} needs the CloudWatch SDK
+ * ({@code software.amazon.awssdk:cloudwatch}), which is an optional dependency: an application that
+ * reads metrics back declares it; the meters work without it.
  */
 package dev.firehose.producer.metrics;

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +30,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import io.micrometer.core.instrument.distribution.HistogramSupport;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import software.amazon.awssdk.services.firehose.FirehoseAsyncClient;
 
 /**
@@ -329,6 +334,19 @@ class FirehoseProducerMetricsTest {
     }
 
     @Test
+    void aNullStreamIsRefusedWhereItIsGivenAndLeavesTheBuilderAsItWas() {
+        FirehoseProducerMetrics.Builder builder = FirehoseProducerMetrics.builder(new FakeProducer());
+        assertThatThrownBy(() -> builder.streams("a", null))
+                .isInstanceOf(NullPointerException.class).hasMessage("stream");
+
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (FirehoseProducerMetrics metrics = builder.streams("b").build()) {
+            metrics.bindTo(registry);
+            assertThat(registry.getMeters()).extracting(m -> m.getId().getTag("stream")).containsOnly("b");
+        }
+    }
+
+    @Test
     void everyMeterHasADescriptionAndTheMirrorsNameTheirCloudWatchMetric() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         FakeProducer producer = new FakeProducer();
@@ -411,7 +429,94 @@ class FirehoseProducerMetricsTest {
         }
     }
 
+    // Prometheus meters, unlike SimpleMeterRegistry's, keep the percentile histogram's buckets.
+
+    @Test
+    void noMeterPublishesAHistogramByDefault() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        FakeProducer producer = new FakeProducer();
+        try (FirehoseProducerMetrics metrics = FirehoseProducerMetrics.builder(producer).streams("s").build()) {
+            metrics.bindTo(registry);
+            recordEveryDistribution(producer.listener);
+
+            List<HistogramSupport> distributions = histogramSupports(registry);
+            assertThat(distributions).extracting(m -> m.getId().getName()).containsExactlyInAnyOrder(
+                    "firehose.put.record.batch.latency", "firehose.producer.put.blocked",
+                    "firehose.producer.record.attempts", "firehose.producer.request.records");
+            assertThat(distributions).allSatisfy(m -> {
+                assertThat(m.takeSnapshot().count()).as("%s recorded", m.getId()).isPositive();
+                assertThat(m.takeSnapshot().histogramCounts()).as("buckets of %s", m.getId()).isEmpty();
+            });
+            assertThat(registry.scrape()).contains("firehose_put_record_batch_latency_seconds_count{")
+                    .doesNotContain("_bucket");
+        }
+        assertThat(FirehoseProducerMetrics.DEFAULT_PUBLISH_PERCENTILE_HISTOGRAM).isFalse();
+    }
+
+    @Test
+    void theOptionTurnsOnTheLatencyHistogram() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        FakeProducer producer = new FakeProducer();
+        try (FirehoseProducerMetrics metrics = FirehoseProducerMetrics.builder(producer).streams("s")
+                .publishPercentileHistogram(true).build()) {
+            metrics.bindTo(registry);
+            recordEveryDistribution(producer.listener);
+
+            Timer latency = registry.get("firehose.put.record.batch.latency").tag("stream", "s").timer();
+            CountAtBucket[] buckets = latency.takeSnapshot().histogramCounts();
+            assertThat(buckets).isNotEmpty();
+            // The one request of 30 ms is in every bucket from 30 ms up, and in none below.
+            assertThat(buckets).allSatisfy(b -> assertThat(b.count())
+                    .as("requests up to %s ms", b.bucket(TimeUnit.MILLISECONDS))
+                    .isEqualTo(b.bucket(TimeUnit.MILLISECONDS) >= 30 ? 1 : 0));
+            assertThat(histogramSupports(registry)).filteredOn(m -> m != latency)
+                    .hasSize(3).allSatisfy(m -> assertThat(m.takeSnapshot().histogramCounts()).isEmpty());
+            String scrape = registry.scrape();
+            assertThat(scrape).contains("firehose_put_record_batch_latency_seconds_bucket{");
+            assertThat(scrape.lines().filter(l -> l.contains("_bucket{")))
+                    .allSatisfy(l -> assertThat(l).startsWith("firehose_put_record_batch_latency_seconds_bucket{"));
+        }
+    }
+
+    @Test
+    void anApplicationMeterFilterCanTurnOnTheHistogramTheDefaultLeavesOff() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.config().meterFilter(new MeterFilter() {
+            @Override
+            public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+                return id.getName().equals("firehose.put.record.batch.latency")
+                        ? DistributionStatisticConfig.builder().percentilesHistogram(true).build().merge(config)
+                        : config;
+            }
+        });
+        FakeProducer producer = new FakeProducer();
+        try (FirehoseProducerMetrics metrics = FirehoseProducerMetrics.builder(producer).streams("s").build()) {
+            metrics.bindTo(registry);
+            recordEveryDistribution(producer.listener);
+
+            assertThat(registry.get("firehose.put.record.batch.latency").timer().takeSnapshot().histogramCounts())
+                    .isNotEmpty();
+            assertThat(registry.scrape()).contains("firehose_put_record_batch_latency_seconds_bucket{");
+        }
+    }
+
     // ---- helpers ------------------------------------------------------------------------------
+
+    /** One event for each timer and distribution summary of stream {@code s}: a request of 30 ms. */
+    private static void recordEveryDistribution(dev.firehose.producer.ProducerListener listener) {
+        listener.onPutBlocked("s", Duration.ofMillis(2));
+        listener.onRequestCompleted(new dev.firehose.producer.RequestCompletedEvent("s", "PutRecordBatch", 3, 300,
+                Duration.ofMillis(30), 3, 300, Map.of(), 0, null));
+        listener.onRecordSettled(new dev.firehose.producer.RecordSettledEvent("s", 100, true, null, 1,
+                Duration.ofMillis(40), false));
+    }
+
+    private static List<HistogramSupport> histogramSupports(MeterRegistry registry) {
+        return registry.getMeters().stream()
+                .filter(m -> m instanceof Timer || m instanceof DistributionSummary)
+                .map(HistogramSupport.class::cast)
+                .toList();
+    }
 
     private static double count(MeterRegistry registry, String name, String stream) {
         return registry.get(name).tag("stream", stream).counter().count();
@@ -439,81 +544,5 @@ class FirehoseProducerMetricsTest {
         assertThat(bufferedRecords.value()).as("buffered records").isEqualTo(records);
         assertThat(bufferedBytes.value()).as("buffered bytes").isEqualTo(bytes);
         assertThat(requests.value()).as("requests in flight").isEqualTo(inFlight);
-    }
-
-    /** A producer that only holds a listener, for tests of the event mapping. */
-    private static final class FakeProducer implements FirehoseProducer {
-        volatile dev.firehose.producer.ProducerListener listener;
-        final AtomicInteger adds = new AtomicInteger();
-
-        @Override
-        public CompletableFuture<PutResult> put(byte[] data) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CompletableFuture<PutResult> put(String data) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CompletableFuture<PutResult> put(java.nio.ByteBuffer data) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CompletableFuture<PutResult> put(String stream, byte[] data) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CompletableFuture<PutResult> put(String stream, String data) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CompletableFuture<PutResult> put(String stream, java.nio.ByteBuffer data) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CompletableFuture<Void> flush() {
-            return CompletableFuture.completedFuture(null);
-        }
-
-        /** The streams {@link #stats()} reports. */
-        volatile Map<String, dev.firehose.producer.StreamStats> streams = Map.of();
-
-        @Override
-        public dev.firehose.producer.ProducerStats stats() {
-            return new dev.firehose.producer.ProducerStats(levels("*", 0, 0, 0, Duration.ZERO), streams, 0, 0, 0);
-        }
-
-        static dev.firehose.producer.StreamStats levels(String stream, long records, long bytes, int inFlight,
-                                                        Duration oldest) {
-            return new dev.firehose.producer.StreamStats(stream, 0, 0, 0, 0, 0, Map.of(), 0, 0, 0, 0, 0, 0, 0,
-                    records, bytes, inFlight, oldest, 0, 0);
-        }
-
-        @Override
-        public void addListener(dev.firehose.producer.ProducerListener listener) {
-            adds.incrementAndGet();
-            this.listener = listener;
-        }
-
-        @Override
-        public boolean removeListener(dev.firehose.producer.ProducerListener listener) {
-            boolean had = this.listener == listener;
-            this.listener = null;
-            return had;
-        }
-
-        @Override
-        public void close() {
-        }
-
-        @Override
-        public void close(Duration timeout) {
-        }
     }
 }
