@@ -123,9 +123,9 @@ final class Suite {
                     // A full packed request holds some 40,000 records of 100 B: the buffer bound in
                     // records is raised so that it is not what limits a packed producer.
                     case "packed-" -> producerConfig.toBuilder().packing(RecordPacking.newlineDelimited())
-                            .maxBufferedRecords(PACKED_MAX_BUFFERED_RECORDS).build();
+                            .maxBufferedRecords(PACKED_MAX_BUFFERED_RECORDS).maxStreamBufferShare(1.0).build();
                     case "packed-gzip-" -> producerConfig.toBuilder().packing(RecordPacking.newlineDelimited().gzip())
-                            .maxBufferedRecords(PACKED_MAX_BUFFERED_RECORDS).build();
+                            .maxBufferedRecords(PACKED_MAX_BUFFERED_RECORDS).maxStreamBufferShare(1.0).build();
                     default -> producerConfig;
                 };
                 yield ProducerContender.onAsyncClient(endpoint, HttpClientKind.NETTY, threads, 0, payloads, counter,

@@ -88,6 +88,18 @@ public final class FirehoseProducerMetrics implements MeterBinder, AutoCloseable
     public static final String PUT_BLOCKED = "firehose.producer.put.blocked";
     /** Client only, distribution summary: records per PutRecordBatch request. */
     public static final String REQUEST_RECORDS = "firehose.producer.request.records";
+    /** Client only, function counter: user records acknowledged, one per {@code put}, since the producer was built. */
+    public static final String ACKNOWLEDGED_USER_RECORDS = "firehose.producer.acknowledged.user.records";
+    /**
+     * Client only, function counter: Firehose records acknowledged since the producer was built; with
+     * packing, one per packed record (fewer than {@link #ACKNOWLEDGED_USER_RECORDS}).
+     */
+    public static final String ACKNOWLEDGED_FIREHOSE_RECORDS = "firehose.producer.acknowledged.firehose.records";
+    /**
+     * Client only, function counter: what Firehose bills for the acknowledged records, each rounded up
+     * to 5 KB (5,120 bytes), since the producer was built.
+     */
+    public static final String BILLED_BYTES = "firehose.producer.billed.bytes";
 
     /**
      * Whether the latency timer publishes a percentile histogram by default: no, as is Micrometer's
@@ -329,6 +341,21 @@ public final class FirehoseProducerMetrics implements MeterBinder, AutoCloseable
         @Override
         public double oldestBufferedRecordAgeNanos() {
             return read(s -> s.oldestBufferedRecordAge().toNanos());
+        }
+
+        @Override
+        public double acknowledgedUserRecords() {
+            return read(StreamStats::recordsAcknowledged);
+        }
+
+        @Override
+        public double acknowledgedFirehoseRecords() {
+            return read(StreamStats::firehoseRecordsAcknowledged);
+        }
+
+        @Override
+        public double billedBytes() {
+            return read(StreamStats::billedBytes);
         }
     }
 

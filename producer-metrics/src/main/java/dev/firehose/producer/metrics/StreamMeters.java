@@ -6,9 +6,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,6 +36,21 @@ final class StreamMeters {
 
         /** Age of the oldest buffered record in nanoseconds; 0 when nothing is buffered. */
         double oldestBufferedRecordAgeNanos();
+
+        /** User records acknowledged since the producer was built. */
+        default double acknowledgedUserRecords() {
+            return 0;
+        }
+
+        /** Firehose records acknowledged since the producer was built (a packed record counts once). */
+        default double acknowledgedFirehoseRecords() {
+            return 0;
+        }
+
+        /** What Firehose bills for those records: each rounded up to 5 KB. */
+        default double billedBytes() {
+            return 0;
+        }
     }
 
     private final MeterRegistry registry;
@@ -129,6 +146,15 @@ final class StreamMeters {
                 "Data bytes of the buffered records (client only)");
         gauge(FirehoseProducerMetrics.IN_FLIGHT_REQUESTS, "requests", levels::inFlightRequests,
                 "PutRecordBatch requests sent and not yet answered (client only)");
+        functionCounter(FirehoseProducerMetrics.ACKNOWLEDGED_USER_RECORDS, "records", levels,
+                Levels::acknowledgedUserRecords,
+                "User records acknowledged since the producer was built, one per put (client only)");
+        functionCounter(FirehoseProducerMetrics.ACKNOWLEDGED_FIREHOSE_RECORDS, "records", levels,
+                Levels::acknowledgedFirehoseRecords,
+                "Firehose records acknowledged since the producer was built; with packing fewer than the user "
+                        + "records (client only)");
+        functionCounter(FirehoseProducerMetrics.BILLED_BYTES, "bytes", levels, Levels::billedBytes,
+                "What Firehose bills for the acknowledged records: each rounded up to 5 KB (client only)");
         remember(TimeGauge.builder(FirehoseProducerMetrics.OLDEST_BUFFERED_RECORD_AGE, (Supplier<Number>) levels::oldestBufferedRecordAgeNanos,
                         TimeUnit.NANOSECONDS)
                 .description("Time the oldest buffered record has waited; 0 when nothing is buffered (client only)")
@@ -261,6 +287,12 @@ final class StreamMeters {
     private Counter counter(String name, String baseUnit, String description, String errorCode) {
         return remember(Counter.builder(name).description(description).baseUnit(baseUnit).tags(tags)
                 .tag(FirehoseProducerMetrics.ERROR_CODE_TAG, errorCode == null ? "unknown" : errorCode)
+                .register(registry));
+    }
+
+    private void functionCounter(String name, String baseUnit, Levels levels, ToDoubleFunction<Levels> value,
+                                 String description) {
+        remember(FunctionCounter.builder(name, levels, value).description(description).baseUnit(baseUnit).tags(tags)
                 .register(registry));
     }
 

@@ -79,9 +79,9 @@ class OptionalCloudWatchSdkTest {
                 .containsEntry("balanced", true)
                 .containsEntry("meters after close", 0)
                 .containsEntry("listener after close", false);
-        // 8 mirrors, 12 client-only meters less failed.records (nothing failed) and
+        // 8 mirrors, 15 client-only meters less failed.records (nothing failed) and
         // failed.entries for its 2 codes; the registry adds the latency timer's p99 gauge.
-        assertThat(seen).containsEntry("meters bound", 20).containsEntry("meters in registry", 21);
+        assertThat(seen).containsEntry("meters bound", 23).containsEntry("meters in registry", 24);
         assertThat(loader.loaded).as("classes the isolated loader defined")
                 .contains(FirehoseProducerMetrics.class.getName(), StreamMeters.class.getName(),
                         Reconciliation.class.getName(), FirehoseMetricData.class.getName())
