@@ -106,6 +106,32 @@ public interface FirehoseProducer extends AutoCloseable {
     CompletableFuture<PutResult> put(String stream, ByteBuffer data);
 
     /**
+     * Sends a record to the default stream, taking the array over without copying it: the
+     * application hands it to the producer and must never change it afterwards (the producer may
+     * send it again on a retry, and reads it until the record settles). For large records, where
+     * the copy of {@link #put(byte[])} costs. Implementations other than the producer's own may
+     * copy.
+     *
+     * @param data the record, 0 to 1,024,000 bytes, no longer the application's
+     * @return the record's future
+     */
+    default CompletableFuture<PutResult> putOwned(byte[] data) {
+        return put(data);
+    }
+
+    /**
+     * Sends a record to the given stream, taking the array over without copying it (see
+     * {@link #putOwned(byte[])}).
+     *
+     * @param stream the delivery stream name
+     * @param data the record, 0 to 1,024,000 bytes, no longer the application's
+     * @return the record's future
+     */
+    default CompletableFuture<PutResult> putOwned(String stream, byte[] data) {
+        return put(stream, data);
+    }
+
+    /**
      * Sends every buffered record without waiting for the linger time, and returns a future that
      * completes (normally, whatever the records' outcomes) once every record put before this call
      * has settled: their futures have completed. Stages that an application attached to those

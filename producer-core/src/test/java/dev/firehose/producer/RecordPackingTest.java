@@ -353,6 +353,26 @@ class RecordPackingTest {
     }
 
     @Test
+    void putOwnedSendsTheArrayItWasGivenWithoutACopy() throws Exception {
+        String stream = newStream();
+        FirehoseProducer p = producer(stream, config(RecordPacking.none()).lingerTime(Duration.ofSeconds(30)).build());
+        byte[] owned = "owned".getBytes(StandardCharsets.UTF_8);
+        byte[] copied = "copied".getBytes(StandardCharsets.UTF_8);
+        CompletableFuture<PutResult> a = p.putOwned(owned);
+        CompletableFuture<PutResult> b = p.put(copied);
+        // Changed while still buffered (the linger is long): what put copied is unaffected, what
+        // putOwned took over is not a copy. An application must never do this; it shows the ownership.
+        owned[0] = 'O';
+        copied[0] = 'C';
+        p.flush().get(30, TimeUnit.SECONDS);
+        Map<String, byte[]> stored = storedById(stream);
+        assertThat(new String(stored.get(a.join().recordId()), StandardCharsets.UTF_8)).isEqualTo("Owned");
+        assertThat(new String(stored.get(b.join().recordId()), StandardCharsets.UTF_8)).isEqualTo("copied");
+        assertThatThrownBy(() -> p.putOwned(new byte[RecordPacking.MAX_BYTES + 1]))
+                .isInstanceOf(RecordTooLargeException.class);
+    }
+
+    @Test
     void settingsOutOfRangeAreRefusedWithTheSettingAndTheRange() {
         assertThatThrownBy(() -> RecordPacking.delimited(new byte[0]))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("delimiter")

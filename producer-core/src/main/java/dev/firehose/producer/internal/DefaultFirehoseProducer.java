@@ -246,6 +246,19 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
     }
 
     @Override
+    public CompletableFuture<PutResult> putOwned(byte[] data) {
+        return putOwned(defaultStream(), data);
+    }
+
+    @Override
+    public CompletableFuture<PutResult> putOwned(String stream, byte[] data) {
+        Objects.requireNonNull(data, "record data");
+        checkPut(stream, data.length);
+        // Taken over, as documented: no copy.
+        return admit(stream, data.length, SdkBytes.fromByteArrayUnsafe(data));
+    }
+
+    @Override
     public CompletableFuture<PutResult> put(String stream, String data) {
         Objects.requireNonNull(data, "record data");
         byte[] bytes = data.getBytes(StandardCharsets.UTF_8);
