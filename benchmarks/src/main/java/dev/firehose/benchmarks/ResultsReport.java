@@ -60,6 +60,10 @@ final class ResultsReport {
                     : "firehose-local, sink mode, over loopback (endpoint in the same process)").append("\n\n");
             mainTable(md, endpoint);
         }
+        if (results.main.stream().anyMatch(r -> r.key().startsWith("packed-") && r.measured())) {
+            md.append("\n#### What Firehose bills\n\n");
+            billingTable(md);
+        }
         if (!results.httpCeiling.isEmpty()) {
             md.append("\n#### HTTP clients (firehose-local)\n\n");
             httpTable(md);
@@ -181,6 +185,36 @@ final class ResultsReport {
                                 gzip ? "reported" : verdict(packed * 40 <= unpacked,
                                         String.format(Locale.ROOT, "1/%.0f", unpacked / Math.max(1, packed)))));
                     });
+        }
+    }
+
+    /**
+     * Billed bytes per 1,000 records, for each size and each contender that packs (measured: each
+     * Firehose record it stored, rounded up to 5 KB), against the same records unpacked (each
+     * rounded up to 5 KB), on the first endpoint that measured it.
+     */
+    private void billingTable(StringBuilder md) {
+        md.append("Firehose bills every record rounded up to 5 KB (5,120 bytes). Unpacked, each user record is a "
+                + "Firehose record; packed (newline-delimited, at most 500 user records and 1,000 KiB per Firehose "
+                + "record), hundreds share one.\n\n");
+        md.append("| size | contender | user records per Firehose record | billed per 1,000 records | unpacked "
+                + "| saving |\n|---|---|--:|--:|--:|--:|\n");
+        for (int size : results.options.sizes) {
+            for (String prefix : List.of("packed-", "packed-gzip-")) {
+                results.main.stream()
+                        .filter(r -> r.recordSize() == size && isPacked(r.key(), prefix) && r.measured())
+                        .findFirst()
+                        .ifPresent(r -> {
+                            double billed = r.median(m -> m.outcome().billedPerThousand(m.recordSize()));
+                            double unpacked = 1_000.0 * ((size + 5_119L) / 5_120 * 5_120);
+                            double perRecord = r.median(m -> m.requests().records() == 0 ? 0
+                                    : (double) m.outcome().acknowledged() / m.requests().records());
+                            md.append(String.format(Locale.ROOT, "| %s | %s (%s) | %,.0f | %,.0f bytes | %,.0f bytes "
+                                            + "| %.0fx |%n",
+                                    size(size), r.key(), r.endpoint(), perRecord, billed, unpacked,
+                                    unpacked / Math.max(1, billed)));
+                        });
+            }
         }
     }
 
