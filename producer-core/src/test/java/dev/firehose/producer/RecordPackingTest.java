@@ -179,6 +179,9 @@ class RecordPackingTest {
             userRecordsSeen += indexes.size();
         }
         assertThat(userRecordsSeen).isEqualTo(records.size());
+        // Firehose's record deaggregation splits at most 500: the default limit binds, and holds.
+        assertThat(parts.values()).anyMatch(l -> l.size() == RecordPacking.DEFAULT_MAX_RECORDS)
+                .allMatch(l -> l.size() <= RecordPacking.DEFAULT_MAX_RECORDS);
         assertThat(stored.size()).as("packed: far fewer Firehose records than user records").isLessThan(records.size() / 20);
 
         StreamStats stats = p.stats().streams().get(stream);
