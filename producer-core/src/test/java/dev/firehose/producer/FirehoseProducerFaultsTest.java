@@ -473,7 +473,7 @@ class FirehoseProducerFaultsTest {
                 try {
                     f = producer.put(stream, stream + "-" + i);
                 } catch (RuntimeException e) {
-                    // BufferFullException after maxBlockTime, or IllegalStateException once closed.
+                    // BufferFullException after maxBlockTime, or PutAfterCloseException once closed.
                     refused.add(e.getClass().getSimpleName());
                     continue;
                 } finally {
