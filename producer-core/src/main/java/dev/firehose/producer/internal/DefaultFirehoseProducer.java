@@ -125,8 +125,10 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
     }
 
     /**
+     * As {@link #createOnSyncClient}, and told whether the client certainly does not retry.
+     *
      * @param clientRetriesOff true if the client was built with the SDK's retries off for good, so
-     *     that requests need no per-request plugin
+     *     that requests need no per-request plugin (the producer's own client, see {@link OwnClient})
      */
     private static FirehoseProducer startOnSyncClient(String defaultStream, FirehoseClient client,
             boolean ownsClient, boolean clientRetriesOff, ProducerConfig config) {
