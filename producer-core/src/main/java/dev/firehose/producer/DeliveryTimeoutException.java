@@ -9,6 +9,7 @@ import java.time.Duration;
  */
 public class DeliveryTimeoutException extends RecordFailedException {
 
+    /** The error code of the last attempt, or null if the record was never sent. */
     private final String lastErrorCode;
 
     /**

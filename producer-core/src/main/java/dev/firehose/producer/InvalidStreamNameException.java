@@ -6,6 +6,7 @@ public class InvalidStreamNameException extends FirehoseProducerException {
     /** The rule a delivery stream name must follow. */
     public static final String RULE = "1-64 characters of [a-zA-Z0-9_.-]";
 
+    /** The rejected name. */
     private final String name;
 
     /**

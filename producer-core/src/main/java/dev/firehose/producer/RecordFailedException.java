@@ -21,10 +21,15 @@ public class RecordFailedException extends FirehoseProducerException {
     /** Error code of an attempt that failed inside the client before reaching the service. */
     public static final String CLIENT_ERROR = "ClientError";
 
+    /** The delivery stream the record was sent to. */
     private final String stream;
+    /** The error code of the last attempt, or one of the producer's own codes. */
     private final String errorCode;
+    /** The error message of the last attempt; may be empty. */
     private final String errorMessage;
+    /** How many requests carried the record. */
     private final int attempts;
+    /** Whether the record may have been stored despite the failure. */
     private final boolean mayBeDuplicated;
 
     /**

@@ -6,7 +6,9 @@ import java.util.Locale;
 /** Thrown by {@code put} for a record larger than Firehose accepts (1,024,000 bytes before base64). */
 public class RecordTooLargeException extends FirehoseProducerException {
 
+    /** The size of the rejected record in bytes. */
     private final long size;
+    /** The largest record size allowed in bytes. */
     private final long limit;
 
     /**

@@ -6,7 +6,6 @@ import dev.firehose.local.Faults;
 import dev.firehose.local.FirehoseLocal;
 import dev.firehose.local.Quota;
 import dev.firehose.local.StoredRecord;
-import dev.firehose.producer.internal.DefaultFirehoseProducer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +26,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -36,8 +36,14 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.SdkPlugin;
+import software.amazon.awssdk.core.SdkServiceClientConfiguration;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.firehose.FirehoseAsyncClient;
+import software.amazon.awssdk.services.firehose.FirehoseClient;
+import software.amazon.awssdk.services.firehose.FirehoseClientBuilder;
 import software.amazon.awssdk.services.firehose.model.PutRecordBatchRequest;
 import software.amazon.awssdk.services.firehose.model.PutRecordBatchResponse;
 import software.amazon.awssdk.services.firehose.model.Record;
@@ -63,9 +69,19 @@ class FirehoseProducerFaultsTest {
         ASYNC_NO_RETRY,
         /** No client passed in: the producer builds its own (synchronous, SDK retries off). */
         OWN_CLIENT,
-        /** The producer on a synchronous client with the SDK's default retry strategy. */
+        /**
+         * No client passed in, and a customizer that points the producer's own client at
+         * firehose-local and asks for the SDK's standard retries, which the producer turns off.
+         */
+        OWN_CLIENT_CUSTOMIZED,
+        /**
+         * As {@link #OWN_CLIENT_CUSTOMIZED}, and the customizer adds a client-level plugin that
+         * turns the SDK's standard retries back on when the client is built.
+         */
+        OWN_CLIENT_CUSTOMIZED_WITH_PLUGIN,
+        /** A {@code FirehoseClient} passed in, with the SDK's default retry strategy. */
         SYNC_SDK_DEFAULTS,
-        /** The producer on a synchronous client with {@code AwsRetryStrategy.doNotRetry()}. */
+        /** A {@code FirehoseClient} passed in, with {@code AwsRetryStrategy.doNotRetry()}. */
         SYNC_NO_RETRY
     }
 
@@ -473,7 +489,7 @@ class FirehoseProducerFaultsTest {
                 try {
                     f = producer.put(stream, stream + "-" + i);
                 } catch (RuntimeException e) {
-                    // BufferFullException after maxBlockTime, or IllegalStateException once closed.
+                    // BufferFullException after maxBlockTime, or PutAfterCloseException once closed.
                     refused.add(e.getClass().getSimpleName());
                     continue;
                 } finally {
@@ -703,24 +719,56 @@ class FirehoseProducerFaultsTest {
                 pointTheDefaultChainsAtLocal();
                 yield build(stream, null, config);
             }
-            case SYNC_SDK_DEFAULTS -> DefaultFirehoseProducer.createOnSyncClient(stream, local.syncClient(), true,
-                    config);
-            case SYNC_NO_RETRY -> DefaultFirehoseProducer.createOnSyncClient(stream, local.syncClientBuilder()
-                    .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())).build(), true, config);
+            case OWN_CLIENT_CUSTOMIZED -> build(stream, config, b -> b.clientCustomizer(pointAtLocalWithRetries()));
+            case OWN_CLIENT_CUSTOMIZED_WITH_PLUGIN -> build(stream, config, b -> b.clientCustomizer(
+                    pointAtLocalWithRetries().andThen(c -> c.addPlugin(new SdkPlugin() {
+                        @Override
+                        public void configureClient(SdkServiceClientConfiguration.Builder clientConfig) {
+                            clientConfig.overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD));
+                        }
+                    }))));
+            case SYNC_SDK_DEFAULTS -> {
+                FirehoseClient c = local.syncClient();
+                clients.add(c);
+                yield build(stream, config, b -> b.client(c));
+            }
+            case SYNC_NO_RETRY -> {
+                FirehoseClient c = local.syncClientBuilder()
+                        .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())).build();
+                clients.add(c);
+                yield build(stream, config, b -> b.client(c));
+            }
         };
         producers.add(p);
         return p;
     }
 
     private static FirehoseProducer build(String stream, FirehoseAsyncClient client, ProducerConfig config) {
+        return build(stream, config, b -> {
+            if (client != null) {
+                b.client(client);
+            }
+        });
+    }
+
+    private static FirehoseProducer build(String stream, ProducerConfig config,
+            Consumer<FirehoseProducer.Builder> client) {
         FirehoseProducer.Builder b = FirehoseProducer.builder().config(config);
         if (stream != null) {
             b.deliveryStreamName(stream);
         }
-        if (client != null) {
-            b.client(client);
-        }
+        client.accept(b);
         return b.build();
+    }
+
+    /**
+     * A client customizer that points the producer's own client at firehose-local (no system
+     * property needed) and sets the SDK's standard retries, which the producer must turn off.
+     */
+    private static Consumer<FirehoseClientBuilder> pointAtLocalWithRetries() {
+        return b -> b.endpointOverride(local.endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(FirehoseLocal.credentialsProvider())
+                .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD));
     }
 
     /** Sets the system properties the SDK's default chains read; restored after the test. */

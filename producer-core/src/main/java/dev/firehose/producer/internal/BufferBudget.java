@@ -2,6 +2,7 @@ package dev.firehose.producer.internal;
 
 import dev.firehose.producer.BufferFullException;
 import dev.firehose.producer.BufferFullPolicy;
+import dev.firehose.producer.PutAfterCloseException;
 import dev.firehose.producer.PutInterruptedException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -144,7 +145,7 @@ final class BufferBudget {
      * @throws BufferFullException if there is no room, at once (policy {@code FAIL}, no waiting
      *     allowed, or a record that can never fit) or after the longest wait
      * @throws PutInterruptedException if interrupted while waiting; the interrupt flag is set again
-     * @throws IllegalStateException if the budget was closed while waiting
+     * @throws PutAfterCloseException if the budget was closed while waiting
      */
     long acquire(Share share, int size, LongConsumer onBlocked, boolean mayWait) {
         // Nobody waits in either line this put would join: it may take its room at once.
@@ -172,7 +173,8 @@ final class BufferBudget {
                 throw full(share, size, whyNoWait(mayWait));
             }
             if (closed) {
-                throw new IllegalStateException("producer closed; a put may no longer wait for buffer space");
+                throw new PutAfterCloseException("producer closed; a put of " + size + " bytes may no longer wait for"
+                        + " buffer space");
             }
             Waiter waiter = new Waiter(share, size, lock.newCondition());
             join(waiter);
@@ -180,7 +182,9 @@ final class BufferBudget {
             while (true) {
                 if (closed) {
                     leave(waiter);
-                    throw new IllegalStateException("producer closed while put waited for buffer space");
+                    throw new PutAfterCloseException("producer closed while put waited for buffer space (a record of "
+                            + size + " bytes, waited " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)
+                            + " ms)");
                 }
                 if (waiter.stage == Stage.GRANTED) {
                     waitedNanos = waited ? Math.max(1, System.nanoTime() - start) : 0;
@@ -232,7 +236,7 @@ final class BufferBudget {
 
     /**
      * Wakes every waiting put; each gives back what it gathered and throws
-     * {@link IllegalStateException}. Puts that find room at once are still let through: the
+     * {@link PutAfterCloseException}. Puts that find room at once are still let through: the
      * producer refuses them itself.
      */
     void close() {

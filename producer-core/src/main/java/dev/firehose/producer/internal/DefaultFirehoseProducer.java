@@ -1,10 +1,13 @@
 package dev.firehose.producer.internal;
 
 import dev.firehose.producer.FirehoseProducer;
+import dev.firehose.producer.FirehoseProducerException;
 import dev.firehose.producer.InvalidStreamNameException;
+import dev.firehose.producer.NoDefaultStreamException;
 import dev.firehose.producer.ProducerConfig;
 import dev.firehose.producer.ProducerListener;
 import dev.firehose.producer.ProducerStats;
+import dev.firehose.producer.PutAfterCloseException;
 import dev.firehose.producer.PutResult;
 import dev.firehose.producer.RecordTooLargeException;
 import dev.firehose.producer.StreamStats;
@@ -17,13 +20,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.services.firehose.FirehoseAsyncClient;
 import software.amazon.awssdk.services.firehose.FirehoseClient;
+import software.amazon.awssdk.services.firehose.FirehoseClientBuilder;
 import software.amazon.awssdk.services.firehose.model.Record;
 
 /**
@@ -65,44 +68,50 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
     private final String name;
 
     /**
-     * Builds and starts a producer; used by {@link FirehoseProducer.Builder}.
+     * Builds and starts a producer; used by {@link FirehoseProducer.Builder}. At most one of
+     * {@code asyncClient}, {@code syncClient} and {@code clientCustomizer} is set; with none, the
+     * producer builds its own client (see {@link OwnClient}).
      *
      * @param defaultStream the stream for {@code put(data)}, or null
-     * @param client the client to use, or null to build one (owned and closed by the producer)
+     * @param asyncClient the application's asynchronous client, or null
+     * @param syncClient the application's synchronous client, or null
+     * @param clientCustomizer adjusts the client the producer builds, or null
      * @param config the settings
      * @return the started producer
+     * @throws IllegalArgumentException if a customizer comes with a client
+     * @throws FirehoseProducerException if the producer cannot build its own client
      */
-    public static FirehoseProducer create(String defaultStream, FirehoseAsyncClient client, ProducerConfig config) {
-        if (client == null) {
-            DefaultFirehoseProducer producer =
-                    (DefaultFirehoseProducer) createOnSyncClient(defaultStream, defaultClient(), true, config);
-            // Built with the SDK's retries off: no request needs the per-request plugin.
-            producer.sender.clientRetriesOff();
+    public static FirehoseProducer create(String defaultStream, FirehoseAsyncClient asyncClient,
+            FirehoseClient syncClient, Consumer<FirehoseClientBuilder> clientCustomizer, ProducerConfig config) {
+        Objects.requireNonNull(config, "config");
+        if (asyncClient != null && syncClient != null) {
+            throw new IllegalArgumentException("both an asynchronous and a synchronous client were given;"
+                    + " the producer sends with one");
+        }
+        if (clientCustomizer != null && (asyncClient != null || syncClient != null)) {
+            throw new IllegalArgumentException("clientCustomizer adjusts the client the producer builds itself;"
+                    + " it cannot be combined with client(...), whose client is built already");
+        }
+        if (asyncClient != null) {
+            DefaultFirehoseProducer producer = new DefaultFirehoseProducer(defaultStream, asyncClient, false, config,
+                    Ticker.system(), RequestThreads.pool(NAME_PREFIX + IDS.incrementAndGet(),
+                    requestThreadCount(config)));
+            producer.start();
             return producer;
         }
-        DefaultFirehoseProducer producer = new DefaultFirehoseProducer(defaultStream, client, false, config,
-                Ticker.system(), RequestThreads.pool(NAME_PREFIX + IDS.incrementAndGet(), requestThreadCount(config)));
-        producer.start();
-        return producer;
-    }
-
-    /**
-     * The client a producer builds when given none: synchronous, on the Apache 5 HTTP client (it
-     * moved more records per second and per CPU second than the asynchronous Netty client in the
-     * benchmarks), with the region, credentials and endpoint of the SDK's default chains, and with
-     * the SDK's retries turned off: the producer makes and counts every attempt.
-     */
-    static FirehoseClient defaultClient() {
-        return FirehoseClient.builder()
-                .httpClientBuilder(Apache5HttpClient.builder())
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
-                .build();
+        if (syncClient != null) {
+            // The application's client keeps its own retry settings: each request turns them off.
+            return createOnSyncClient(defaultStream, syncClient, false, config);
+        }
+        OwnClient own = OwnClient.build(clientCustomizer);
+        return startOnSyncClient(defaultStream, own.client(), true, own.retriesOff(), config);
     }
 
     /**
      * Builds and starts a producer that sends with a synchronous client, called from one request
-     * thread per request being sent. Not part of the public API (benchmarks compare HTTP clients
-     * with it).
+     * thread per request being sent; each request turns the SDK's retries off for itself (see
+     * {@link SdkAttempts}). Used for {@link FirehoseProducer.Builder#client(FirehoseClient)}, and
+     * by benchmarks that compare HTTP clients.
      *
      * @param defaultStream the stream for {@code put(data)}, or null
      * @param client the client to use
@@ -112,6 +121,17 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
      */
     public static FirehoseProducer createOnSyncClient(String defaultStream, FirehoseClient client,
             boolean ownsClient, ProducerConfig config) {
+        return startOnSyncClient(defaultStream, client, ownsClient, false, config);
+    }
+
+    /**
+     * As {@link #createOnSyncClient}, and told whether the client certainly does not retry.
+     *
+     * @param clientRetriesOff true if the client was built with the SDK's retries off for good, so
+     *     that requests need no per-request plugin (the producer's own client, see {@link OwnClient})
+     */
+    private static FirehoseProducer startOnSyncClient(String defaultStream, FirehoseClient client,
+            boolean ownsClient, boolean clientRetriesOff, ProducerConfig config) {
         String name = NAME_PREFIX + IDS.incrementAndGet();
         DefaultFirehoseProducer producer;
         try {
@@ -123,6 +143,9 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
                 client.close();
             }
             throw e;
+        }
+        if (clientRetriesOff) {
+            producer.sender.clientRetriesOff();
         }
         producer.start();
         return producer;
@@ -276,8 +299,8 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
 
     private String defaultStream() {
         if (defaultStream == null) {
-            throw new IllegalStateException("no default delivery stream: set deliveryStreamName on the builder"
-                    + " or call put(stream, data)");
+            throw new NoDefaultStreamException("producer " + name + " has no default delivery stream: set"
+                    + " deliveryStreamName on the builder, or call put(stream, data)");
         }
         return defaultStream;
     }
@@ -292,7 +315,7 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
 
     private void checkOpen() {
         if (closed.get()) {
-            throw new IllegalStateException("producer " + name + " is closed; put is no longer accepted");
+            throw new PutAfterCloseException("producer " + name + " is closed; put is no longer accepted");
         }
     }
 
@@ -315,7 +338,7 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
             try {
                 if (closed.get()) {
                     budget.release(queue.share, 1, size);
-                    throw new IllegalStateException("producer " + name + " closed while put was in progress");
+                    throw new PutAfterCloseException("producer " + name + " closed while put was in progress");
                 }
                 long now = ticker.read();
                 entry = new ProducerEntry(stream, Record.builder().data(data).build(), size, now,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.firehose.producer.BufferFullException;
 import dev.firehose.producer.BufferFullPolicy;
+import dev.firehose.producer.PutAfterCloseException;
 import dev.firehose.producer.PutInterruptedException;
 import dev.firehose.producer.internal.BufferBudget.Share;
 import java.time.Duration;
@@ -231,7 +232,7 @@ class BufferBudgetFairnessTest {
 
         for (Put p : List.of(first, second)) {
             assertThatThrownBy(() -> p.result.get(GUARD_SECONDS, TimeUnit.SECONDS))
-                    .isInstanceOf(ExecutionException.class).cause().isInstanceOf(IllegalStateException.class);
+                    .isInstanceOf(ExecutionException.class).cause().isExactlyInstanceOf(PutAfterCloseException.class);
         }
         assertThat(budget.waitingPuts()).isZero();
         assertThat(budget.usedBytes()).isEqualTo(90);

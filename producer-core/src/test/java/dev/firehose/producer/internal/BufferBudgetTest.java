@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.firehose.producer.BufferFullException;
 import dev.firehose.producer.BufferFullPolicy;
+import dev.firehose.producer.FirehoseProducerException;
+import dev.firehose.producer.PutAfterCloseException;
 import dev.firehose.producer.PutInterruptedException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -157,7 +159,7 @@ class BufferBudgetTest {
     }
 
     @Test
-    void closingWakesABlockedAcquireWithAnIllegalStateException() throws Exception {
+    void closingWakesABlockedAcquireWithAPutAfterCloseException() throws Exception {
         BufferBudget budget = new BufferBudget(100, 10, BufferFullPolicy.BLOCK, Duration.ofMinutes(1));
         budget.acquire(100, NO_OP);
         CompletableFuture<Long> blocked = CompletableFuture.supplyAsync(() -> budget.acquire(50, NO_OP));
@@ -165,7 +167,10 @@ class BufferBudgetTest {
 
         budget.close();
 
-        assertThatThrownBy(() -> blocked.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> blocked.get(10, TimeUnit.SECONDS)).cause()
+                .isExactlyInstanceOf(PutAfterCloseException.class).isInstanceOf(FirehoseProducerException.class)
+                .hasMessageStartingWith("producer closed while put waited for buffer space (a record of 50 bytes,")
+                .hasMessageEndingWith(" ms)");
     }
 
     @Test

@@ -8,10 +8,12 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.firehose.producer.FirehoseProducer;
+import dev.firehose.producer.FirehoseProducerException;
 import dev.firehose.producer.InvalidStreamNameException;
 import dev.firehose.producer.ProducerClosedException;
 import dev.firehose.producer.ProducerConfig;
 import dev.firehose.producer.ProducerListener;
+import dev.firehose.producer.PutAfterCloseException;
 import dev.firehose.producer.PutResult;
 import dev.firehose.producer.RecordTooLargeException;
 import java.nio.ByteBuffer;
@@ -92,8 +94,9 @@ class DefaultFirehoseProducerEdgeCasesTest {
         List<Runnable> puts = List.of(() -> p.put("x"), () -> p.put(new byte[1]), () -> p.put(ByteBuffer.allocate(1)),
                 () -> p.put("s", "x"), () -> p.put("s", new byte[1]), () -> p.put("s", ByteBuffer.allocate(1)));
         for (Runnable put : puts) {
-            assertThatThrownBy(put::run).isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("is closed; put is no longer accepted");
+            assertThatThrownBy(put::run).isExactlyInstanceOf(PutAfterCloseException.class)
+                    .isInstanceOf(FirehoseProducerException.class)
+                    .hasMessage("producer " + p + " is closed; put is no longer accepted");
         }
         assertThat(p.stats().total().recordsPut()).isZero();
         assertThat(p.accumulator().queues()).isEmpty();
@@ -187,8 +190,9 @@ class DefaultFirehoseProducerEdgeCasesTest {
         p.close(Duration.ZERO);
         putter.join(TimeUnit.SECONDS.toMillis(10));
 
-        assertThat(thrown.get()).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("closed while put waited for buffer space");
+        assertThat(thrown.get()).isExactlyInstanceOf(PutAfterCloseException.class)
+                .isInstanceOf(FirehoseProducerException.class)
+                .hasMessageStartingWith("producer closed while put waited for buffer space (a record of 1 bytes,");
         assertThat(a).isCompletedExceptionally();
         assertThat(p.stats().total().recordsPut()).isEqualTo(1);
     }
@@ -219,8 +223,9 @@ class DefaultFirehoseProducerEdgeCasesTest {
         rounds(p.sender());
         putter.join(TimeUnit.SECONDS.toMillis(10));
 
-        assertThat(thrown.get()).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("closed while put was in progress");
+        assertThat(thrown.get()).isExactlyInstanceOf(PutAfterCloseException.class)
+                .isInstanceOf(FirehoseProducerException.class)
+                .hasMessage("producer " + p + " closed while put was in progress");
         BufferBudget.Share share = p.accumulator().queues().get("s").share;
         assertThat(share.usedRecords()).isZero();
         assertThat(share.usedBytes()).isZero();

@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.firehose.producer.BufferFullException;
 import dev.firehose.producer.BufferFullPolicy;
 import dev.firehose.producer.FirehoseProducer;
+import dev.firehose.producer.FirehoseProducerException;
 import dev.firehose.producer.InvalidStreamNameException;
+import dev.firehose.producer.NoDefaultStreamException;
 import dev.firehose.producer.ProducerClosedException;
 import dev.firehose.producer.ProducerConfig;
+import dev.firehose.producer.PutAfterCloseException;
 import dev.firehose.producer.PutInterruptedException;
 import dev.firehose.producer.PutResult;
 import dev.firehose.producer.RecordFailedException;
@@ -121,16 +124,24 @@ class DefaultFirehoseProducerTest {
     @Test
     void putWithoutADefaultStreamNeedsAStream() {
         producer = FirehoseProducer.builder().client(client).config(fast().build()).build();
-        assertThatThrownBy(() -> producer.put("x")).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("no default delivery stream");
+        for (Runnable put : List.<Runnable>of(() -> producer.put("x"), () -> producer.put(new byte[1]),
+                () -> producer.put(ByteBuffer.allocate(1)))) {
+            assertThatThrownBy(put::run).isExactlyInstanceOf(NoDefaultStreamException.class)
+                    .isInstanceOf(FirehoseProducerException.class)
+                    .hasMessage("producer " + producer + " has no default delivery stream: set deliveryStreamName"
+                            + " on the builder, or call put(stream, data)");
+        }
+        assertThat(producer.stats().total().recordsPut()).isZero();
         assertThat(producer.put("s2", "x").join().stream()).isEqualTo("s2");
     }
 
     @Test
-    void putAfterCloseThrowsIllegalStateException() {
+    void putAfterCloseThrowsPutAfterCloseException() {
         FirehoseProducer p = producer(fast().build());
         p.close();
-        assertThatThrownBy(() -> p.put("x")).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThatThrownBy(() -> p.put("x")).isExactlyInstanceOf(PutAfterCloseException.class)
+                .isInstanceOf(FirehoseProducerException.class)
+                .hasMessage("producer " + p + " is closed; put is no longer accepted");
         assertThat(client.closed).isFalse();
         p.close();
     }
@@ -313,7 +324,8 @@ class DefaultFirehoseProducerTest {
         Thread.sleep(50);
         p.close(Duration.ofMillis(50));
 
-        assertThat(failure(b)).hasCauseInstanceOf(IllegalStateException.class);
+        assertThat(failure(b)).cause().isExactlyInstanceOf(PutAfterCloseException.class)
+                .isInstanceOf(FirehoseProducerException.class);
         assertThat(failure(a)).isInstanceOf(ProducerClosedException.class);
     }
 
