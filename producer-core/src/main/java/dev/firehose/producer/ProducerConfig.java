@@ -25,6 +25,12 @@ public final class ProducerConfig {
     public static final int MAX_RECORD_BYTES = 1_024_000;
 
     /**
+     * The longest any duration setting may be (365 days): far beyond any sensible value, and short
+     * enough that deadlines computed from it never overflow.
+     */
+    public static final Duration MAX_DURATION = Duration.ofDays(365);
+
+    /**
      * Default linger time: 100 ms. A batch that is not full is sent when its oldest record has
      * waited this long. Firehose allows 2,000 requests/s per stream (1,000 in smaller regions),
      * shared by every producer writing to it. At low volume a 100 ms linger sends at most about
@@ -714,16 +720,17 @@ public final class ProducerConfig {
 
         private static Duration nonNegative(String name, Duration value) {
             Objects.requireNonNull(value, name);
-            if (value.isNegative()) {
-                throw new IllegalArgumentException(name + " must be zero or more, was " + value);
+            if (value.isNegative() || value.compareTo(MAX_DURATION) > 0) {
+                throw new IllegalArgumentException(name + " must be zero or more and at most " + MAX_DURATION + ", was " + value);
             }
             return value;
         }
 
         private static Duration positive(String name, Duration value) {
             Objects.requireNonNull(value, name);
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException(name + " must be more than zero, was " + value);
+            if (value.isNegative() || value.isZero() || value.compareTo(MAX_DURATION) > 0) {
+                throw new IllegalArgumentException(name + " must be more than zero and at most " + MAX_DURATION
+                        + ", was " + value);
             }
             return value;
         }

@@ -26,7 +26,13 @@ import java.util.Objects;
  * highest value 1,024,000, the service's record limit) and at most {@link #maxRecords()} user
  * records per packed record (default 500, the most Firehose's record deaggregation splits for
  * dynamic partitioning). A user record too big to share a packed record with others (its size
- * with the delimiter is more than {@code maxBytes}) is sent alone, as it is, without a delimiter.
+ * with the delimiter is more than {@code maxBytes}) goes in a packed record of its own, still with
+ * its delimiter (and compressed, with GZIP). With packing, a user record and its delimiter must fit
+ * the service's record limit: {@link #maxUserRecordBytes()}.
+ *
+ * <p>User records are packed together only if they were put within the producer's linger time of
+ * each other: a packed record's user records share its deadline, the earliest of theirs, so a
+ * record fails at most one linger time before its own deadline.
  *
  * <p>{@link #gzip()} compresses each packed record into one complete GZIP member, so an S3 object
  * of several such records is itself a valid {@code .gz} file. Only for destinations that store
@@ -51,6 +57,9 @@ public final class RecordPacking {
      * cannot compress (its header, trailer and block headers: under 200 bytes for 1 MB).
      */
     public static final int GZIP_RESERVE = 1_024;
+
+    /** The least {@link #maxBytes()} with {@link #gzip()}: room for data besides what is kept back for GZIP. */
+    public static final int MIN_GZIP_BYTES = 2 * GZIP_RESERVE;
 
     /** The most bytes a delimiter may have. */
     public static final int MAX_DELIMITER_BYTES = 64;
@@ -100,6 +109,14 @@ public final class RecordPacking {
             throw new IllegalArgumentException("packing delimiter must be 1 to " + MAX_DELIMITER_BYTES
                     + " bytes, was " + delimiter.length + " bytes (use RecordPacking.concatenated() for none)");
         }
+        for (int k = 1; k < delimiter.length; k++) {
+            if (Arrays.equals(delimiter, 0, k, delimiter, delimiter.length - k, delimiter.length)) {
+                // "|#|" after a record ending with "|#" would read as a delimiter one byte early.
+                throw new IllegalArgumentException("packing delimiter must not begin with what it ends with (like "
+                        + "\"|#|\" or \"\\n\\n\"), or a record ending with part of it would split wrongly; was "
+                        + Arrays.toString(delimiter));
+            }
+        }
         return new RecordPacking(true, delimiter.clone(), MAX_BYTES, DEFAULT_MAX_RECORDS, false);
     }
 
@@ -124,8 +141,10 @@ public final class RecordPacking {
      */
     public RecordPacking maxBytes(int maxBytes) {
         requireEnabled("maxBytes");
-        if (maxBytes < 1_024 || maxBytes > MAX_BYTES) {
-            throw new IllegalArgumentException("packing maxBytes must be between 1024 and " + MAX_BYTES
+        int min = gzip ? MIN_GZIP_BYTES : 1_024;
+        if (maxBytes < min || maxBytes > MAX_BYTES) {
+            throw new IllegalArgumentException("packing maxBytes must be between " + min + " and " + MAX_BYTES
+                    + (gzip ? " with gzip (" + GZIP_RESERVE + " bytes are kept back for GZIP)" : "")
                     + ", was " + maxBytes);
         }
         return new RecordPacking(true, delimiter, maxBytes, maxRecords, gzip);
@@ -159,6 +178,10 @@ public final class RecordPacking {
      */
     public RecordPacking gzip() {
         requireEnabled("gzip");
+        if (maxBytes < MIN_GZIP_BYTES) {
+            throw new IllegalArgumentException("with gzip, packing maxBytes must be between " + MIN_GZIP_BYTES
+                    + " and " + MAX_BYTES + " (" + GZIP_RESERVE + " bytes are kept back for GZIP), was " + maxBytes);
+        }
         return new RecordPacking(true, delimiter, maxBytes, maxRecords, true);
     }
 
@@ -193,6 +216,17 @@ public final class RecordPacking {
      */
     public int maxUncompressedBytes() {
         return gzip ? maxBytes - GZIP_RESERVE : maxBytes;
+    }
+
+    /**
+     * @return the largest user record a {@code put} accepts with this packing: the service's record
+     *     limit, less what GZIP may add, less the delimiter
+     */
+    public int maxUserRecordBytes() {
+        if (!enabled) {
+            return MAX_BYTES;
+        }
+        return (gzip ? MAX_BYTES - GZIP_RESERVE : MAX_BYTES) - delimiter.length;
     }
 
     private void requireEnabled(String setting) {

@@ -212,17 +212,17 @@ class RecordPackingTest {
     @Test
     void customDelimiterIsAddedUnlessTheRecordEndsWithIt() throws Exception {
         String stream = newStream();
-        FirehoseProducer p = producer(stream, config(RecordPacking.delimited("|#|")).build());
-        List<byte[]> records = List.of("a".getBytes(StandardCharsets.UTF_8), "b|#|".getBytes(StandardCharsets.UTF_8),
+        FirehoseProducer p = producer(stream, config(RecordPacking.delimited("<|>")).build());
+        List<byte[]> records = List.of("a".getBytes(StandardCharsets.UTF_8), "b<|>".getBytes(StandardCharsets.UTF_8),
                 "c".getBytes(StandardCharsets.UTF_8));
         List<PutResult> results = putAll(p, records);
         assertThat(results).extracting(PutResult::recordId).containsOnly(results.get(0).recordId());
         assertThat(new String(storedById(stream).get(results.get(0).recordId()), StandardCharsets.UTF_8))
-                .isEqualTo("a|#|b|#|c|#|");
+                .isEqualTo("a<|>b<|>c<|>");
     }
 
     @Test
-    void packedRecordsStayWithinTheirLimitsAndATooBigRecordGoesAloneAsItIs() throws Exception {
+    void packedRecordsStayWithinTheirLimitsAndATooBigRecordGoesInOneOfItsOwnStillDelimited() throws Exception {
         String stream = newStream();
         RecordPacking packing = RecordPacking.newlineDelimited().maxBytes(2_048).maxRecords(7);
         FirehoseProducer p = producer(stream, config(packing).build());
@@ -235,7 +235,7 @@ class RecordPackingTest {
         for (Map.Entry<String, List<Integer>> e : partsById(results).entrySet()) {
             if (e.getValue().contains(300)) {
                 assertThat(e.getValue()).containsExactly(300);
-                assertThat(stored.get(e.getKey())).as("alone, no delimiter added").isEqualTo(big);
+                assertThat(stored.get(e.getKey())).as("alone, with its delimiter").isEqualTo(withNewline(big));
             } else {
                 assertThat(e.getValue()).hasSizeLessThanOrEqualTo(7);
                 assertThat(stored.get(e.getKey()).length).isLessThanOrEqualTo(2_048);
@@ -373,6 +373,19 @@ class RecordPackingTest {
         assertThat(new String(stored.get(b.join().recordId()), StandardCharsets.UTF_8)).isEqualTo("copied");
         assertThatThrownBy(() -> p.putOwned(new byte[RecordPacking.MAX_BYTES + 1]))
                 .isInstanceOf(RecordTooLargeException.class);
+    }
+
+    @Test
+    void aRecordThatCannotFitOneFirehoseRecordWithItsDelimiterIsRefusedByPut() {
+        String stream = newStream();
+        FirehoseProducer p = producer(stream, config(RecordPacking.newlineDelimited()).build());
+        assertThatThrownBy(() -> p.put(new byte[RecordPacking.MAX_BYTES]))
+                .isInstanceOf(RecordTooLargeException.class)
+                .hasMessageContaining("1,024,000 bytes exceeds the 1,023,999-byte limit of a user record");
+        FirehoseProducer gz = producer(stream, config(RecordPacking.newlineDelimited().gzip()).build());
+        assertThatThrownBy(() -> gz.put(new byte[RecordPacking.MAX_BYTES - RecordPacking.GZIP_RESERVE]))
+                .isInstanceOf(RecordTooLargeException.class).hasMessageContaining("GZIP");
+        assertThat(RecordPacking.none().maxUserRecordBytes()).isEqualTo(RecordPacking.MAX_BYTES);
     }
 
     @Test

@@ -62,6 +62,16 @@ final class BufferBudget {
     private final Map<Share, ArrayDeque<Waiter>> shareLines = new HashMap<>();
     /** {@code totalLine.size()}; written under the lock, read by the lock-free paths. */
     private volatile int totalWaiters;
+    private volatile boolean refused;
+    private static final java.lang.invoke.VarHandle REFUSED;
+    static {
+        try {
+            REFUSED = java.lang.invoke.MethodHandles.lookup().findVarHandle(BufferBudget.class, "refused", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+    private volatile Runnable onExhausted = () -> { };
     private volatile boolean closed;
 
     /** A budget whose streams may each take the whole buffer (no per-stream bound). */
@@ -178,6 +188,7 @@ final class BufferBudget {
             }
             Waiter waiter = new Waiter(share, size, lock.newCondition());
             join(waiter);
+            onExhausted.run();
             long remaining = maxBlockNanos;
             while (true) {
                 if (closed) {
@@ -254,6 +265,19 @@ final class BufferBudget {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * @return whether the buffer ran out of room: puts wait for the whole buffer's room, or a put
+     *     was refused since the last call (which clears that)
+     */
+    boolean exhausted() {
+        return totalWaiters > 0 || (refused && (boolean) REFUSED.getAndSet(this, false));
+    }
+
+    /** Told (under the budget's lock, so it must not block) when a put waits or is refused for room. */
+    void onExhausted(Runnable onExhausted) {
+        this.onExhausted = onExhausted;
     }
 
     /** Room taken in all, including what waiting puts gathered. */
@@ -490,6 +514,8 @@ final class BufferBudget {
 
     /** Names the bounds that are full, or the puts ahead in line if none is. */
     private BufferFullException full(Share share, int size, String why) {
+        refused = true;
+        onExhausted.run();
         boolean totalFull = records.get() >= maxRecords || size > maxBytes - bytes.get();
         boolean shareFull = sharesBind
                 && (share.records.get() >= maxStreamRecords || size > maxStreamBytes - share.bytes.get());

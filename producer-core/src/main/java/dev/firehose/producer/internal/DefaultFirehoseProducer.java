@@ -9,6 +9,7 @@ import dev.firehose.producer.ProducerListener;
 import dev.firehose.producer.ProducerStats;
 import dev.firehose.producer.PutAfterCloseException;
 import dev.firehose.producer.PutResult;
+import dev.firehose.producer.RecordPacking;
 import dev.firehose.producer.RecordTooLargeException;
 import dev.firehose.producer.StreamStats;
 import io.github.resilience4j.retry.Retry;
@@ -53,6 +54,9 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
     private final ProducerConfig config;
     private final Ticker ticker;
     private final long deliveryTimeoutNanos;
+    private final RecordPacking packing;
+    /** The largest record a put accepts: the service's limit, less a packing's delimiter and GZIP growth. */
+    private final int maxRecordBytes;
     private final BufferBudget budget;
     private final StatsRecorder stats = new StatsRecorder();
     private final Listeners listeners = new Listeners(stats);
@@ -177,6 +181,8 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
         this.config = Objects.requireNonNull(config, "config");
         this.ticker = ticker;
         this.deliveryTimeoutNanos = config.deliveryTimeout().toNanos();
+        this.packing = config.packing();
+        this.maxRecordBytes = packing.maxUserRecordBytes();
         this.budget = new BufferBudget(config.maxBufferedBytes(), config.maxBufferedRecords(),
                 streamBound(config.maxBufferedBytes(), config.maxBatchBytes(), config.maxStreamBufferShare()),
                 streamBound(config.maxBufferedRecords(), config.maxBatchRecords(), config.maxStreamBufferShare()),
@@ -198,6 +204,8 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
         this.sender = new Sender(accumulator, client, requestThreads, new RetryPolicy(retry, config.deliveryTimeout()),
                 settler, stats, listeners, ticker, config.requestTimeout(), appendsInProgress,
                 this::onSenderTerminated);
+        // A put that waits or is refused for room wakes the sender: what is buffered goes at once.
+        budget.onExhausted(sender::wakeup);
         this.senderThread = new Thread(sender, name + "-sender");
         this.senderThread.setDaemon(true);
     }
@@ -308,8 +316,9 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
     private void checkPut(String stream, int size) {
         checkOpen();
         checkStreamName(stream);
-        if (size > ProducerConfig.MAX_RECORD_BYTES) {
-            throw new RecordTooLargeException(size, ProducerConfig.MAX_RECORD_BYTES);
+        if (size > maxRecordBytes) {
+            throw packing.enabled() ? new RecordTooLargeException(size, maxRecordBytes, packing)
+                    : new RecordTooLargeException(size, ProducerConfig.MAX_RECORD_BYTES);
         }
     }
 

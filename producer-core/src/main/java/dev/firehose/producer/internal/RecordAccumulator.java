@@ -129,6 +129,8 @@ final class RecordAccumulator {
     private final BufferBudget budget;
     private final LongFunction<RateController> rateControllers;
     private final Consumer<String> onRetired;
+    /** Sender thread: whether the buffer ran out of room, as of the current drain. */
+    private boolean exhausted;
     private RecordPacker packer;
     private long pressureRecords = Long.MAX_VALUE;
     private long pressureBytes = Long.MAX_VALUE;
@@ -271,6 +273,7 @@ final class RecordAccumulator {
      * each per turn. Also drops the state of streams idle for longer than the idle time.
      */
     List<Batch> drain(long now) {
+        exhausted = budget != null && budget.exhausted();
         List<Batch> batches = new ArrayList<>();
         boolean sendAll = closing || flushesInProgress.get() > 0;
         List<StreamQueue> streams = new ArrayList<>(queues.size());
@@ -525,6 +528,11 @@ final class RecordAccumulator {
     }
 
     private boolean isFull(StreamQueue q) {
+        if (exhausted) {
+            // The buffer ran out of room (many streams, none of them full on its own): what is
+            // waiting goes now, so that puts do not wait for the linger time.
+            return true;
+        }
         if (packer != null) {
             // Packed, a full request holds far more user records than a stream may buffer: send
             // when the request would be full, or when the stream's fresh records fill half its
@@ -563,16 +571,19 @@ final class RecordAccumulator {
         long freshBytes = 0;
         while (packer != null && entries.size() < maxBatchRecords && (e = q.fresh.peek()) != null) {
             if (!packer.packable(e)) {
-                // Too big to share a Firehose record: it goes alone, as it is (below).
-                if (bytes + e.size > maxBatchBytes) {
+                // Too big to share a Firehose record: a packed record of its own, still delimited
+                // (and compressed), within the service's limit (put checked it).
+                int size = packer.packedSize(e);
+                if (bytes + size + packer.growth() > maxBatchBytes) {
                     break;
                 }
                 q.fresh.poll();
                 freshRecords++;
                 freshBytes += e.size;
                 if (!e.isSettled()) {
-                    entries.add(e);
-                    bytes += e.size;
+                    ProducerEntry alone = packer.pack(q.stream, List.of(e), size);
+                    entries.add(alone);
+                    bytes += alone.size;
                 }
                 continue;
             }
@@ -582,7 +593,11 @@ final class RecordAccumulator {
             }
             List<ProducerEntry> parts = new ArrayList<>(Math.min(packer.maxRecords(), 64));
             int packed = 0;
-            while (parts.size() < packer.maxRecords() && (e = q.fresh.peek()) != null && packer.packable(e)) {
+            // A packed record's parts share its deadline, the earliest of theirs: only records put
+            // within one linger time of the first go together, so none fails much before its own.
+            long firstPut = e.putNanos;
+            while (parts.size() < packer.maxRecords() && (e = q.fresh.peek()) != null && packer.packable(e)
+                    && e.putNanos - firstPut <= lingerNanos) {
                 int size = packer.packedSize(e);
                 if (packed + size > room) {
                     break;

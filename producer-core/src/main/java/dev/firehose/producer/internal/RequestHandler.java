@@ -161,6 +161,7 @@ final class RequestHandler {
         Classification[] failures = null;
         Map<String, Integer> failedByCode = Map.of();
         int accepted = 0;
+        int acceptedUserRecords = 0;
         long acceptedBytes = 0;
         long billedBytes = 0;
         int throttled = 0;
@@ -168,6 +169,7 @@ final class RequestHandler {
             PutRecordBatchResponseEntry entry = responses.get(i);
             if (entry.errorCode() == null) {
                 accepted++;
+                acceptedUserRecords += batch.entries().get(i).userRecords();
                 int size = batch.entries().get(i).size;
                 acceptedBytes += size;
                 billedBytes += billed(size);
@@ -188,10 +190,11 @@ final class RequestHandler {
         if (accepted > 0) {
             stats.firehoseRecordsAcknowledged(batch.stream(), accepted, billedBytes);
             int settled = settler.succeed(batch.stream(), batch.entries(), responses);
-            if (settled < accepted) {
+            if (settled < acceptedUserRecords) {
                 // Failed at their deadline (or by close) while the request was out: stored all the same.
-                stats.recordsAcknowledgedLate(batch.stream(), accepted - settled);
-                log.atDebug().addKeyValue("stream", batch.stream()).addKeyValue("records", accepted - settled)
+                int late = acceptedUserRecords - settled;
+                stats.recordsAcknowledgedLate(batch.stream(), late);
+                log.atDebug().addKeyValue("stream", batch.stream()).addKeyValue("records", late)
                         .log("records acknowledged after they had failed at their deadline");
             }
         }

@@ -41,7 +41,7 @@ final class Settler {
      * @param stream the request's stream (every entry's stream)
      * @param entries the request's entries
      * @param responses the response entries, one per entry, in the same order
-     * @return how many entries (Firehose records) this call settled
+     * @return how many user records this call settled (a packed entry counts its parts)
      */
     int succeed(String stream, List<ProducerEntry> entries, List<PutRecordBatchResponseEntry> responses) {
         int n = entries.size();
@@ -127,7 +127,7 @@ final class Settler {
             }
         }
         run.end();
-        return count;
+        return userRecords;
     }
 
     private void complete(ProducerEntry user, ProducerEntry sent, String recordId, int position, int packed,

@@ -36,7 +36,7 @@ class PackingPropertiesTest {
         RecordPacking packing = switch (random.nextInt(4)) {
             case 0 -> RecordPacking.newlineDelimited();
             case 1 -> RecordPacking.concatenated();
-            case 2 -> RecordPacking.delimited("|#|");
+            case 2 -> RecordPacking.delimited("<|>");
             default -> RecordPacking.delimited(new byte[] {0});
         };
         if (random.nextBoolean()) {
@@ -55,6 +55,7 @@ class PackingPropertiesTest {
                 now -> new RateController(1_000, false, 0, 0, 0, now));
         acc.packing(new RecordPacker(packing), Long.MAX_VALUE, Long.MAX_VALUE);
         byte[] delimiter = packing.delimiter();
+        int maxRecord = packing.maxUserRecordBytes();
 
         int n = 200 + random.nextInt(2_000);
         List<byte[]> records = new ArrayList<>(n);
@@ -62,7 +63,7 @@ class PackingPropertiesTest {
         for (int i = 0; i < n; i++) {
             int size = switch (random.nextInt(20)) {
                 case 0 -> 0;
-                case 1 -> RecordPacking.MAX_BYTES - random.nextInt(3);   // too big to share, or just fits
+                case 1 -> maxRecord - random.nextInt(3);   // the largest a put accepts, or just under
                 case 2 -> 10_000 + random.nextInt(200_000);
                 default -> 1 + random.nextInt(300);
             };
@@ -92,15 +93,12 @@ class PackingPropertiesTest {
                     assertThat(data.length).as("a Firehose record").isLessThanOrEqualTo(ProducerConfig.MAX_RECORD_BYTES)
                             .isEqualTo(e.size);
                     wire += e.size;
-                    if (e.parts == null) {
-                        // Alone: too big to share, sent as it is.
-                        order.add(e);
-                        packedStream.writeBytes(data);
-                        continue;
-                    }
+                    assertThat(e.parts).as("with packing every Firehose record is packed").isNotNull();
                     assertThat(e.parts).hasSizeLessThanOrEqualTo(packing.maxRecords());
                     byte[] plain = packing.gzipped() ? gunzip(data) : data;
-                    assertThat(plain.length).isLessThanOrEqualTo(packing.maxUncompressedBytes());
+                    if (e.parts.length > 1) {
+                        assertThat(plain.length).isLessThanOrEqualTo(packing.maxUncompressedBytes());
+                    }
                     packedStream.writeBytes(plain);
                     order.addAll(Arrays.asList(e.parts));
                 }
@@ -116,8 +114,7 @@ class PackingPropertiesTest {
         for (ProducerEntry e : order) {
             byte[] data = records.get(entries.indexOf(e));
             expected.writeBytes(data);
-            boolean alone = !new RecordPacker(packing).packable(e);
-            if (!alone && !endsWith(data, delimiter)) {
+            if (!endsWith(data, delimiter)) {
                 expected.writeBytes(delimiter);
             }
         }
