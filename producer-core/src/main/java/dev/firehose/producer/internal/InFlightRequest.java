@@ -27,7 +27,9 @@ final class InFlightRequest {
     private static final int WITHHELD = 2;
 
     final Batch batch;
-    final PutRecordBatchRequest request;
+    /** The request; built by the request thread that sends it when {@link #build} is set. */
+    private PutRecordBatchRequest request;
+    private java.util.function.Supplier<PutRecordBatchRequest> build;
     final long startNanos;
     /** Counts what the SDK transmits for this request. */
     final SdkAttempts.Tracker tracker;
@@ -58,6 +60,22 @@ final class InFlightRequest {
         this.request = request;
         this.startNanos = startNanos;
         this.tracker = tracker;
+    }
+
+    /** A request built by the request thread that sends it (packed records are built there too). */
+    InFlightRequest(Batch batch, java.util.function.Supplier<PutRecordBatchRequest> build, long startNanos,
+            SdkAttempts.Tracker tracker) {
+        this(batch, (PutRecordBatchRequest) null, startNanos, tracker);
+        this.build = build;
+    }
+
+    /** @return the request, built now if it is built by the request thread (request thread only) */
+    PutRecordBatchRequest request() {
+        if (request == null && build != null) {
+            request = build.get();
+            build = null;
+        }
+        return request;
     }
 
     /**

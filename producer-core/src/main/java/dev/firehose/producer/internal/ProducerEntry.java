@@ -26,8 +26,19 @@ final class ProducerEntry {
             AtomicIntegerFieldUpdater.newUpdater(ProducerEntry.class, "settled");
 
     final String stream;
-    final Record record;
-    final int size;
+    /**
+     * The Firehose record. A packed entry gets it from {@link #materialize()} on the request thread
+     * that first sends it (the copy and the compression off the sender thread); null until then.
+     */
+    Record record;
+    /**
+     * The Firehose record's size in bytes as sent; for a packed entry not yet materialized, the most
+     * it may take (its bytes before compression, plus what GZIP may add).
+     */
+    int size;
+    /** A packed entry's packer, and its bytes before compression; null and 0 otherwise. */
+    private final RecordPacker packer;
+    private final int packedBytes;
     final CompletableFuture<PutResult> future = new CompletableFuture<>();
     final long putNanos;
     final long deadlineNanos;
@@ -62,6 +73,8 @@ final class ProducerEntry {
             FlushTracker.Epoch epoch, BufferBudget.Share share) {
         this.share = share;
         this.parts = null;
+        this.packer = null;
+        this.packedBytes = 0;
         this.stream = stream;
         this.record = record;
         this.size = size;
@@ -80,10 +93,27 @@ final class ProducerEntry {
      * @param parts the user entries, in put order
      */
     ProducerEntry(String stream, Record record, int size, ProducerEntry[] parts) {
+        this(stream, record, size, parts, null, 0);
+    }
+
+    /**
+     * A packed entry whose record is built by {@link #materialize()}.
+     *
+     * @param packer builds the record
+     * @param packedBytes the packed record's size before compression
+     */
+    ProducerEntry(String stream, ProducerEntry[] parts, RecordPacker packer, int packedBytes) {
+        this(stream, null, packedBytes + packer.growth(), parts, packer, packedBytes);
+    }
+
+    private ProducerEntry(String stream, Record record, int size, ProducerEntry[] parts, RecordPacker packer,
+            int packedBytes) {
         this.stream = stream;
         this.record = record;
         this.size = size;
         this.parts = parts;
+        this.packer = packer;
+        this.packedBytes = packedBytes;
         this.share = parts[0].share;
         this.epoch = null;
         this.putNanos = parts[0].putNanos;
@@ -94,6 +124,19 @@ final class ProducerEntry {
             }
         }
         this.deadlineNanos = deadline;
+    }
+
+    /**
+     * Builds a packed entry's record if it has none yet (the thread that sends it; a retry finds it
+     * built and sends the same bytes).
+     *
+     * @return the record
+     */
+    Record materialize() {
+        if (record == null && packer != null) {
+            packer.materialize(this, packedBytes);
+        }
+        return record;
     }
 
     /** @return how many user records this entry carries */

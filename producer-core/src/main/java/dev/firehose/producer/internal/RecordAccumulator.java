@@ -48,6 +48,18 @@ final class RecordAccumulator {
 
     /** A batch ready to send: one PutRecordBatch request. */
     record Batch(String stream, List<ProducerEntry> entries, long bytes) {
+        /**
+         * @return the bytes the request carries: {@link #bytes()} once its packed records are built
+         *     (before, an upper bound for those), what was sent after
+         */
+        long sentBytes() {
+            long sum = 0;
+            for (ProducerEntry e : entries) {
+                sum += e.size;
+            }
+            return sum;
+        }
+
         /** @return the earliest delivery deadline of the batch's records */
         long earliestDeadline() {
             long min = entries.get(0).deadlineNanos;
@@ -581,7 +593,7 @@ final class RecordAccumulator {
                 freshRecords++;
                 freshBytes += e.size;
                 if (!e.isSettled()) {
-                    ProducerEntry alone = packer.pack(q.stream, List.of(e), size);
+                    ProducerEntry alone = packer.packLater(q.stream, List.of(e), size);
                     entries.add(alone);
                     bytes += alone.size;
                 }
@@ -613,7 +625,7 @@ final class RecordAccumulator {
                 packed += size;
             }
             if (!parts.isEmpty()) {
-                ProducerEntry pack = packer.pack(q.stream, parts, packed);
+                ProducerEntry pack = packer.packLater(q.stream, parts, packed);
                 entries.add(pack);
                 bytes += pack.size;
             }

@@ -68,7 +68,23 @@ final class RecordPacker {
      * @param bytes the packed record's size before compression
      */
     ProducerEntry pack(String stream, List<ProducerEntry> parts, int bytes) {
+        ProducerEntry pack = packLater(stream, parts, bytes);
+        pack.materialize();
+        return pack;
+    }
+
+    /**
+     * The packed entry of {@code parts}, whose record {@link ProducerEntry#materialize()} builds
+     * later, on the thread that sends it.
+     */
+    ProducerEntry packLater(String stream, List<ProducerEntry> parts, int bytes) {
+        return new ProducerEntry(stream, parts.toArray(new ProducerEntry[0]), this, bytes);
+    }
+
+    /** Builds a packed entry's record: the parts' data and delimiters, compressed with GZIP if asked. */
+    void materialize(ProducerEntry pack, int bytes) {
         byte[] data = new byte[bytes];
+        ProducerEntry[] parts = pack.parts;
         int at = 0;
         for (ProducerEntry part : parts) {
             SdkBytes partData = part.record.data();
@@ -87,8 +103,8 @@ final class RecordPacker {
         if (gzip) {
             data = gzip(data);
         }
-        Record record = Record.builder().data(SdkBytes.fromByteArrayUnsafe(data)).build();
-        return new ProducerEntry(stream, record, data.length, parts.toArray(new ProducerEntry[0]));
+        pack.record = Record.builder().data(SdkBytes.fromByteArrayUnsafe(data)).build();
+        pack.size = data.length;
     }
 
     private boolean needsDelimiter(SdkBytes data) {

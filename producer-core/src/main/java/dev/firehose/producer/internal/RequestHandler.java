@@ -95,7 +95,7 @@ final class RequestHandler {
         }
         request.enterClient();
         try {
-            future = client.putRecordBatch(request.request);
+            future = client.putRecordBatch(request.request());
             if (future == null) {
                 future = CompletableFuture.failedFuture(new IllegalStateException("client returned no future"));
             }
@@ -204,9 +204,10 @@ final class RequestHandler {
     private void completed(Batch batch, Duration latency, int accepted, long acceptedBytes,
             Map<String, Integer> failedByCode, int throttled, String requestErrorCode) {
         int n = batch.entries().size();
-        stats.requestCompleted(batch.stream(), n, batch.bytes(), requestErrorCode != null, throttled);
+        long bytes = batch.sentBytes();
+        stats.requestCompleted(batch.stream(), n, bytes, requestErrorCode != null, throttled);
         if (!listeners.isEmpty()) {
-            RequestCompletedEvent event = new RequestCompletedEvent(batch.stream(), OPERATION, n, batch.bytes(),
+            RequestCompletedEvent event = new RequestCompletedEvent(batch.stream(), OPERATION, n, bytes,
                     latency, accepted, acceptedBytes, failedByCode, throttled, requestErrorCode);
             listeners.fire("requestCompleted", l -> l.onRequestCompleted(event));
         }

@@ -287,24 +287,35 @@ final class Sender implements Runnable {
         long timeoutNanos = Math.max(MIN_REQUEST_TIMEOUT_NANOS,
                 Math.min(requestTimeoutNanos, batch.latestDeadline() - now));
         Duration timeout = Duration.ofNanos(timeoutNanos);
-        List<Record> records = new ArrayList<>(batch.entries().size());
-        for (ProducerEntry e : batch.entries()) {
-            records.add(e.record);
-        }
         SdkAttempts.Tracker tracker = new SdkAttempts.Tracker();
-        PutRecordBatchRequest.Builder builder = PutRecordBatchRequest.builder()
-                .deliveryStreamName(batch.stream())
-                .records(records);
-        PutRecordBatchRequest request = clientRetriesOff
-                ? builder.overrideConfiguration(o -> o.apiCallTimeout(timeout)).build()
-                : SdkAttempts.prepare(builder, timeout, tracker);
+        boolean retriesOff = clientRetriesOff;
+        // Packed records are built (copied, compressed) by the request thread that sends them, off
+        // the sender thread; so is then the request.
+        boolean buildLater = false;
         for (ProducerEntry e : batch.entries()) {
             e.attempts++;
+            buildLater |= e.record == null;
         }
-        InFlightRequest inFlightRequest = new InFlightRequest(batch, request, now, tracker);
+        InFlightRequest inFlightRequest = buildLater
+                ? new InFlightRequest(batch, () -> buildRequest(batch, timeout, tracker, retriesOff), now, tracker)
+                : new InFlightRequest(batch, buildRequest(batch, timeout, tracker, retriesOff), now, tracker);
         inFlightRequest.overdueAt = now + timeoutNanos + OVERDUE_GRACE_NANOS;
         inFlightRequest.nextDeadline = earlier(batch.earliestDeadline(), inFlightRequest.overdueAt);
         return inFlightRequest;
+    }
+
+    private static PutRecordBatchRequest buildRequest(Batch batch, Duration timeout, SdkAttempts.Tracker tracker,
+            boolean retriesOff) {
+        List<Record> records = new ArrayList<>(batch.entries().size());
+        for (ProducerEntry e : batch.entries()) {
+            records.add(e.materialize());
+        }
+        PutRecordBatchRequest.Builder builder = PutRecordBatchRequest.builder()
+                .deliveryStreamName(batch.stream())
+                .records(records);
+        return retriesOff
+                ? builder.overrideConfiguration(o -> o.apiCallTimeout(timeout)).build()
+                : SdkAttempts.prepare(builder, timeout, tracker);
     }
 
     /** Counts the request in flight and hands it to a request thread. */

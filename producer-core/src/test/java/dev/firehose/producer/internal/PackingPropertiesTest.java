@@ -89,7 +89,7 @@ class PackingPropertiesTest {
                 assertThat(batch.entries()).hasSizeLessThanOrEqualTo(maxBatchRecords);
                 long wire = 0;
                 for (ProducerEntry e : batch.entries()) {
-                    byte[] data = e.record.data().asByteArray();
+                    byte[] data = e.materialize().data().asByteArray();
                     assertThat(data.length).as("a Firehose record").isLessThanOrEqualTo(ProducerConfig.MAX_RECORD_BYTES)
                             .isEqualTo(e.size);
                     wire += e.size;
