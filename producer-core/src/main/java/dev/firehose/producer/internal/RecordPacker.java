@@ -16,7 +16,8 @@ import software.amazon.awssdk.services.firehose.model.Record;
  * member when asked. The accumulator decides which entries go together (in put order, within the
  * packing's limits and the batch's room); this class only measures and builds.
  *
- * <p>Stateless apart from its settings; used by the sender thread.
+ * <p>Stateless apart from its settings: the sender thread measures, the request thread that sends a
+ * packed record builds it ({@link ProducerEntry#materialize()}).
  */
 final class RecordPacker {
 
