@@ -9,6 +9,7 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -62,15 +63,8 @@ final class BufferBudget {
     private final Map<Share, ArrayDeque<Waiter>> shareLines = new HashMap<>();
     /** {@code totalLine.size()}; written under the lock, read by the lock-free paths. */
     private volatile int totalWaiters;
-    private volatile boolean refused;
-    private static final java.lang.invoke.VarHandle REFUSED;
-    static {
-        try {
-            REFUSED = java.lang.invoke.MethodHandles.lookup().findVarHandle(BufferBudget.class, "refused", boolean.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    /** A put was refused for room since the sender last looked. */
+    private final AtomicBoolean refused = new AtomicBoolean();
     private volatile Runnable onExhausted = () -> { };
     private volatile boolean closed;
 
@@ -272,7 +266,7 @@ final class BufferBudget {
      *     was refused since the last call (which clears that)
      */
     boolean exhausted() {
-        return totalWaiters > 0 || (refused && (boolean) REFUSED.getAndSet(this, false));
+        return totalWaiters > 0 || (refused.get() && refused.getAndSet(false));
     }
 
     /** Told (under the budget's lock, so it must not block) when a put waits or is refused for room. */
@@ -514,7 +508,7 @@ final class BufferBudget {
 
     /** Names the bounds that are full, or the puts ahead in line if none is. */
     private BufferFullException full(Share share, int size, String why) {
-        refused = true;
+        refused.set(true);
         onExhausted.run();
         boolean totalFull = records.get() >= maxRecords || size > maxBytes - bytes.get();
         boolean shareFull = sharesBind

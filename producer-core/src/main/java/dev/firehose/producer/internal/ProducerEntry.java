@@ -83,34 +83,18 @@ final class ProducerEntry {
         this.epoch = epoch;
     }
 
-    /** @return true for the one caller that may settle this entry, false for every later caller */
     /**
-     * A packed entry.
+     * A packed entry, whose record {@link #materialize()} builds.
      *
      * @param stream the parts' stream
-     * @param record the Firehose record that carries the parts
-     * @param size the Firehose record's size in bytes, as sent
      * @param parts the user entries, in put order
-     */
-    ProducerEntry(String stream, Record record, int size, ProducerEntry[] parts) {
-        this(stream, record, size, parts, null, 0);
-    }
-
-    /**
-     * A packed entry whose record is built by {@link #materialize()}.
-     *
      * @param packer builds the record
      * @param packedBytes the packed record's size before compression
      */
     ProducerEntry(String stream, ProducerEntry[] parts, RecordPacker packer, int packedBytes) {
-        this(stream, null, packedBytes + packer.growth(), parts, packer, packedBytes);
-    }
-
-    private ProducerEntry(String stream, Record record, int size, ProducerEntry[] parts, RecordPacker packer,
-            int packedBytes) {
         this.stream = stream;
-        this.record = record;
-        this.size = size;
+        this.record = null;
+        this.size = packedBytes + packer.growth();
         this.parts = parts;
         this.packer = packer;
         this.packedBytes = packedBytes;
@@ -144,18 +128,7 @@ final class ProducerEntry {
         return parts == null ? 1 : parts.length;
     }
 
-    /** @return the bytes of user data this entry carries (what the buffer bound counts) */
-    long userBytes() {
-        if (parts == null) {
-            return size;
-        }
-        long bytes = 0;
-        for (ProducerEntry part : parts) {
-            bytes += part.size;
-        }
-        return bytes;
-    }
-
+    /** @return true for the one caller that may settle this entry, false for every later caller */
     boolean claimSettlement() {
         return SETTLED.compareAndSet(this, 0, 1);
     }

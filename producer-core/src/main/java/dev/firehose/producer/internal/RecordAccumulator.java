@@ -582,10 +582,11 @@ final class RecordAccumulator {
         int freshRecords = 0;
         long freshBytes = 0;
         while (packer != null && entries.size() < maxBatchRecords && (e = q.fresh.peek()) != null) {
-            if (!packer.packable(e)) {
+            // Each record is measured once (its delimiter looked up in its data) as it reaches the head.
+            int size = packer.packedSize(e);
+            if (size > packer.maxBytes()) {
                 // Too big to share a Firehose record: a packed record of its own, still delimited
                 // (and compressed), within the service's limit (put checked it).
-                int size = packer.packedSize(e);
                 if (bytes + size + packer.growth() > maxBatchBytes) {
                     break;
                 }
@@ -600,7 +601,7 @@ final class RecordAccumulator {
                 continue;
             }
             long room = Math.min(packer.maxBytes(), maxBatchBytes - bytes - packer.growth());
-            if (packer.packedSize(e) > room) {
+            if (size > room) {
                 break;
             }
             List<ProducerEntry> parts = new ArrayList<>(Math.min(packer.maxRecords(), 64));
@@ -608,21 +609,23 @@ final class RecordAccumulator {
             // A packed record's parts share its deadline, the earliest of theirs: only records put
             // within one linger time of the first go together, so none fails much before its own.
             long firstPut = e.putNanos;
-            while (parts.size() < packer.maxRecords() && (e = q.fresh.peek()) != null && packer.packable(e)
-                    && e.putNanos - firstPut <= lingerNanos) {
-                int size = packer.packedSize(e);
-                if (packed + size > room) {
-                    break;
-                }
+            while (true) {
                 q.fresh.poll();
                 freshRecords++;
                 freshBytes += e.size;
-                if (e.isSettled()) {
-                    // Failed meanwhile by a closing thread: it must not be sent.
-                    continue;
+                if (!e.isSettled()) {
+                    // (A record failed meanwhile by a closing thread must not be sent.)
+                    parts.add(e);
+                    packed += size;
                 }
-                parts.add(e);
-                packed += size;
+                if (parts.size() >= packer.maxRecords() || (e = q.fresh.peek()) == null
+                        || e.putNanos - firstPut > lingerNanos) {
+                    break;
+                }
+                size = packer.packedSize(e);
+                if (size > packer.maxBytes() || packed + size > room) {
+                    break;
+                }
             }
             if (!parts.isEmpty()) {
                 ProducerEntry pack = packer.packLater(q.stream, parts, packed);

@@ -56,27 +56,13 @@ final class RecordPacker {
         return entry.size + (needsDelimiter(entry.record.data()) ? delimiter.length : 0);
     }
 
-    /** @return whether the entry may share a packed record (it fits one with its delimiter) */
-    boolean packable(ProducerEntry entry) {
-        return packedSize(entry) <= maxBytes;
-    }
-
     /**
-     * Builds the packed entry of {@code parts}.
+     * The packed entry of {@code parts}, whose record {@link ProducerEntry#materialize()} builds
+     * later, on the thread that sends it.
      *
      * @param stream the parts' stream
      * @param parts at least one user entry, in put order, whose packed sizes add up to {@code bytes}
      * @param bytes the packed record's size before compression
-     */
-    ProducerEntry pack(String stream, List<ProducerEntry> parts, int bytes) {
-        ProducerEntry pack = packLater(stream, parts, bytes);
-        pack.materialize();
-        return pack;
-    }
-
-    /**
-     * The packed entry of {@code parts}, whose record {@link ProducerEntry#materialize()} builds
-     * later, on the thread that sends it.
      */
     ProducerEntry packLater(String stream, List<ProducerEntry> parts, int bytes) {
         return new ProducerEntry(stream, parts.toArray(new ProducerEntry[0]), this, bytes);

@@ -482,11 +482,7 @@ final class Sender implements Runnable {
                 }
             }
         }
-        int userRecords = 0;
-        for (ProducerEntry e : retry) {
-            userRecords += e.userRecords();
-        }
-        int requeued = userRecords;
+        int requeued = retry.stream().mapToInt(ProducerEntry::userRecords).sum();
         requeuedByCode.forEach((code, records) -> senderLog.retried(stream, code, records, rate.inFlightLimit(), now));
         if (requeued > 0) {
             stats.recordsRetried(stream, requeued);

@@ -141,7 +141,8 @@ class PackingFixesTest {
         RecordPacker packer = new RecordPacker(RecordPacking.delimited("<|>"));
         List<ProducerEntry> parts = List.of(entry("x<|"), entry("y"));
         int bytes = parts.stream().mapToInt(packer::packedSize).sum();
-        ProducerEntry pack = packer.pack("s", parts, bytes);
+        ProducerEntry pack = packer.packLater("s", parts, bytes);
+        pack.materialize();
         assertThat(split(pack.record.data().asUtf8String(), "<|>")).containsExactly("x<|", "y");
     }
 
