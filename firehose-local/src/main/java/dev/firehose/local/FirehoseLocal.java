@@ -4,7 +4,7 @@ import dev.firehose.local.cloudwatch.CloudWatchService;
 import dev.firehose.local.cloudwatch.MetricStore;
 import dev.firehose.local.internal.AdminApi;
 import dev.firehose.local.internal.Engine;
-import dev.firehose.local.internal.HttpEndpoint;
+import dev.firehose.local.internal.http.HttpEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;

@@ -1,6 +1,6 @@
 package dev.firehose.local;
 
-import dev.firehose.local.internal.LedgerBook;
+import dev.firehose.local.internal.ledger.LedgerBook;
 
 import java.util.List;
 import java.util.Map;

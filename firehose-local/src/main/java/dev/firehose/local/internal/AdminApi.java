@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.firehose.local.Faults;
 import dev.firehose.local.Quota;
+import dev.firehose.local.internal.ledger.LedgerBook;
+import dev.firehose.local.internal.protocol.Reply;
 
 import java.io.IOException;
 import java.net.URLDecoder;

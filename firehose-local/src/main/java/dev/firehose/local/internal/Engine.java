@@ -4,6 +4,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.firehose.local.Faults;
 import dev.firehose.local.Quota;
 import dev.firehose.local.cloudwatch.MetricStore;
+import dev.firehose.local.internal.control.ControlPlane;
+import dev.firehose.local.internal.data.DataPlane;
+import dev.firehose.local.internal.delivery.Delivery;
+import dev.firehose.local.internal.ledger.LedgerBook;
+import dev.firehose.local.internal.metrics.FirehoseMetrics;
+import dev.firehose.local.internal.protocol.ApiError;
+import dev.firehose.local.internal.protocol.Limits;
+import dev.firehose.local.internal.stream.StreamConfig;
+import dev.firehose.local.internal.stream.StreamRuntime;
+import dev.firehose.local.internal.stream.Streams;
 
 import java.nio.file.Path;
 import java.time.Clock;

@@ -3,6 +3,10 @@ package dev.firehose.local.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.firehose.local.internal.control.ControlPlane;
+import dev.firehose.local.internal.data.DataPlane;
+import dev.firehose.local.internal.protocol.ApiError;
+import dev.firehose.local.internal.protocol.Reply;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,4 +1,4 @@
-package dev.firehose.local.internal;
+package dev.firehose.local.internal.protocol;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

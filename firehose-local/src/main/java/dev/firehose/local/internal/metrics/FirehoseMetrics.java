@@ -1,4 +1,4 @@
-package dev.firehose.local.internal;
+package dev.firehose.local.internal.metrics;
 
 import dev.firehose.local.cloudwatch.MetricStore;
 
@@ -6,14 +6,14 @@ import java.time.Instant;
 import java.util.Map;
 
 /** Records the AWS/Firehose metrics the service publishes into the endpoint's {@link MetricStore}. */
-final class FirehoseMetrics {
+public final class FirehoseMetrics {
 
     static final String NAMESPACE = "AWS/Firehose";
     static final String DIMENSION = "DeliveryStreamName";
 
     private final MetricStore store;
 
-    FirehoseMetrics(MetricStore store) {
+    public FirehoseMetrics(MetricStore store) {
         this.store = store;
     }
 
@@ -27,7 +27,7 @@ final class FirehoseMetrics {
      * @param inBytes   decoded bytes of the stored entries
      * @param throttled entries refused by the quota
      */
-    void put(String stream, Instant at, boolean batch, int records, long bytes, int incoming, long inBytes,
+    public void put(String stream, Instant at, boolean batch, int records, long bytes, int incoming, long inBytes,
              int throttled, double latencyMillis) {
         Map<String, String> dims = call(stream, at, batch, records, bytes, latencyMillis);
         store.record(NAMESPACE, "IncomingPutRequests", dims, at, 1, "Count");
@@ -37,7 +37,7 @@ final class FirehoseMetrics {
     }
 
     /** One Put call refused whole by the request quota (or a PutRecord by the record quota). */
-    void throttledRequest(String stream, Instant at, boolean batch, int records, long bytes, double latencyMillis) {
+    public void throttledRequest(String stream, Instant at, boolean batch, int records, long bytes, double latencyMillis) {
         Map<String, String> dims = call(stream, at, batch, records, bytes, latencyMillis);
         store.record(NAMESPACE, "ThrottledRecords", dims, at, records, "Count");
     }
@@ -57,7 +57,7 @@ final class FirehoseMetrics {
     }
 
     /** One object delivered to the local S3 directory. */
-    void delivered(String stream, Instant at, int records, long bytes, Instant firstArrival) {
+    public void delivered(String stream, Instant at, int records, long bytes, Instant firstArrival) {
         Map<String, String> dims = Map.of(DIMENSION, stream);
         store.record(NAMESPACE, "DeliveryToS3.Records", dims, at, records, "Count");
         store.record(NAMESPACE, "DeliveryToS3.Bytes", dims, at, bytes, "Bytes");

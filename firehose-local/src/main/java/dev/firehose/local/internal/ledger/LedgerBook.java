@@ -1,4 +1,4 @@
-package dev.firehose.local.internal;
+package dev.firehose.local.internal.ledger;
 
 import dev.firehose.local.StoredRecord;
 import org.slf4j.Logger;

@@ -1,7 +1,18 @@
-package dev.firehose.local.internal;
+package dev.firehose.local.internal.data;
 
 import dev.firehose.local.Faults;
 import dev.firehose.local.Quota;
+import dev.firehose.local.internal.delivery.Delivery;
+import dev.firehose.local.internal.ledger.LedgerBook;
+import dev.firehose.local.internal.metrics.FirehoseMetrics;
+import dev.firehose.local.internal.protocol.ApiError;
+import dev.firehose.local.internal.protocol.ByteWriter;
+import dev.firehose.local.internal.protocol.Limits;
+import dev.firehose.local.internal.protocol.PutInput;
+import dev.firehose.local.internal.protocol.PutParser;
+import dev.firehose.local.internal.protocol.Reply;
+import dev.firehose.local.internal.stream.StreamRuntime;
+import dev.firehose.local.internal.stream.Streams;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -18,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * (ResourceNotFoundException), drop-before-store, whole-request faults, request quota, then per
  * entry: entry fault, record and byte quota. Thread-safe.
  */
-final class DataPlane {
+public final class DataPlane {
 
     private static final byte[] BATCH_HEAD = ascii("{\"Encrypted\":false,\"FailedPutCount\":");
     private static final byte[] RESPONSES = ascii(",\"RequestResponses\":[");
@@ -42,7 +53,7 @@ final class DataPlane {
     private final int instanceId;
     private final AtomicLong requestNumbers = new AtomicLong();
 
-    DataPlane(Streams streams, LedgerBook ledger, Delivery delivery, FirehoseMetrics metrics, Clock clock,
+    public DataPlane(Streams streams, LedgerBook ledger, Delivery delivery, FirehoseMetrics metrics, Clock clock,
               boolean sink, long seed) {
         this.streams = streams;
         this.ledger = ledger;
@@ -54,11 +65,11 @@ final class DataPlane {
         this.instanceId = new SplittableRandom(seed).nextInt();
     }
 
-    Reply putRecordBatch(byte[] body, int offset, int length) {
+    public Reply putRecordBatch(byte[] body, int offset, int length) {
         return put(parser.parseBatch(body, offset, length), true);
     }
 
-    Reply putRecord(byte[] body, int offset, int length) {
+    public Reply putRecord(byte[] body, int offset, int length) {
         return put(parser.parseSingle(body, offset, length), false);
     }
 

@@ -1,4 +1,4 @@
-package dev.firehose.local.internal;
+package dev.firehose.local.internal.protocol;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +23,7 @@ public final class Limits {
     }
 
     /** Adds the problems of a DeliveryStreamName value to {@code problems}. */
-    static void checkStreamName(String name, String path, List<String> problems) {
+    public static void checkStreamName(String name, String path, List<String> problems) {
         if (name == null) {
             problems.add("Value null at '" + path + "' failed to satisfy constraint: Member must not be null");
             return;
@@ -40,7 +40,7 @@ public final class Limits {
     }
 
     /** The validation problems of a PutRecord ({@code batch == false}) or PutRecordBatch request. */
-    static List<String> checkPut(PutInput in, boolean batch) {
+    public static List<String> checkPut(PutInput in, boolean batch) {
         List<String> problems = new ArrayList<>(2);
         checkStreamName(in.streamName(), "deliveryStreamName", problems);
         int[] sizes = in.sizes();

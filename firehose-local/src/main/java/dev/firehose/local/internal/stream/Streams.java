@@ -1,7 +1,9 @@
-package dev.firehose.local.internal;
+package dev.firehose.local.internal.stream;
 
 import dev.firehose.local.Faults;
 import dev.firehose.local.Quota;
+import dev.firehose.local.internal.protocol.ApiError;
+import dev.firehose.local.internal.protocol.Limits;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,8 +39,14 @@ public final class Streams {
         return "arn:aws:firehose:" + REGION + ":" + ACCOUNT + ":deliverystream/" + name;
     }
 
+    /** ResourceNotFoundException for a stream that does not exist, in the service's words. */
+    public static ApiError notFound(String stream) {
+        return new ApiError(400, ApiError.RESOURCE_NOT_FOUND,
+                "Firehose stream " + stream + " under account " + ACCOUNT + " not found.");
+    }
+
     /** Adds a stream; returns false when one of that name exists. */
-    synchronized boolean create(StreamConfig config) {
+    public synchronized boolean create(StreamConfig config) {
         if (streams.containsKey(config.name())) {
             return false;
         }
@@ -56,20 +64,20 @@ public final class Streams {
     }
 
     /** The stream if it exists and is ACTIVE at {@code now}, else ResourceNotFoundException. */
-    StreamRuntime active(String name, Instant now) {
+    public StreamRuntime active(String name, Instant now) {
         StreamRuntime s = streams.get(name);
         if (s == null || now.isBefore(s.config().activeAt())) {
-            throw ApiError.streamNotFound(name);
+            throw notFound(name);
         }
         return s;
     }
 
-    StreamRuntime remove(String name) {
+    public StreamRuntime remove(String name) {
         return streams.remove(name);
     }
 
     /** Names after {@code exclusiveStart} (or from the first), at most {@code limit + 1} of them. */
-    List<String> namesAfter(String exclusiveStart, int limit) {
+    public List<String> namesAfter(String exclusiveStart, int limit) {
         Collection<String> names = exclusiveStart == null ? streams.keySet()
                 : streams.tailMap(exclusiveStart, false).keySet();
         List<String> out = new ArrayList<>(Math.min(limit + 1, names.size()));

@@ -1,5 +1,6 @@
-package dev.firehose.local.internal;
+package dev.firehose.local.internal.delivery;
 
+import dev.firehose.local.internal.stream.StreamConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,4 +1,4 @@
-package dev.firehose.local.internal;
+package dev.firehose.local.internal.protocol;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -16,13 +16,13 @@ import java.util.List;
  * takes any JSON shape: unknown members are skipped, escapes decoded, and malformed JSON or
  * base64 raise {@code SerializationException} naming the problem. Thread-safe.
  */
-final class PutParser {
+public final class PutParser {
 
     private final JsonFactory json;
     private final boolean keepData;
 
     /** @param keepData whether to keep the decoded bytes (false in sink mode: sizes only) */
-    PutParser(boolean keepData) {
+    public PutParser(boolean keepData) {
         this.keepData = keepData;
         // One record's base64 may be 1.37 MB and a request tens of MB: lift Jackson's string limit.
         this.json = JsonFactory.builder()
@@ -31,11 +31,11 @@ final class PutParser {
     }
 
     /** Parses a PutRecordBatch body (fast path first, then Jackson). */
-    PutInput parseBatch(byte[] body, int offset, int length) {
+    public PutInput parseBatch(byte[] body, int offset, int length) {
         return parse(body, offset, length, true);
     }
 
-    PutInput parseSingle(byte[] body, int offset, int length) {
+    public PutInput parseSingle(byte[] body, int offset, int length) {
         return parse(body, offset, length, false);
     }
 

@@ -1,7 +1,11 @@
-package dev.firehose.local.internal;
+package dev.firehose.local.internal.http;
 
 import dev.firehose.local.cloudwatch.CloudWatchService;
 import dev.firehose.local.cloudwatch.HttpReply;
+import dev.firehose.local.internal.AdminApi;
+import dev.firehose.local.internal.FirehoseApi;
+import dev.firehose.local.internal.protocol.ApiError;
+import dev.firehose.local.internal.protocol.Reply;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

@@ -1,4 +1,4 @@
-package dev.firehose.local.internal;
+package dev.firehose.local.internal.stream;
 
 /**
  * A token bucket holding at most one second's allowance, refilled continuously from the

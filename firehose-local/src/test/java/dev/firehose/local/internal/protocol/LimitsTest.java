@@ -1,4 +1,4 @@
-package dev.firehose.local.internal;
+package dev.firehose.local.internal.protocol;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,10 +1,17 @@
-package dev.firehose.local.internal;
+package dev.firehose.local.internal.control;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.firehose.local.internal.delivery.Delivery;
+import dev.firehose.local.internal.protocol.ApiError;
+import dev.firehose.local.internal.protocol.Limits;
+import dev.firehose.local.internal.protocol.Reply;
+import dev.firehose.local.internal.stream.StreamConfig;
+import dev.firehose.local.internal.stream.StreamRuntime;
+import dev.firehose.local.internal.stream.Streams;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -19,7 +26,7 @@ import java.util.regex.Pattern;
  * with the request and response shapes of the service model. Only DirectPut streams with an S3 or
  * ExtendedS3 destination, UNCOMPRESSED or GZIP, are supported. Thread-safe.
  */
-final class ControlPlane {
+public final class ControlPlane {
 
     static final String DESTINATION_ID = "destinationId-000000000001";
     private static final Set<String> COMPRESSIONS = Set.of("UNCOMPRESSED", "GZIP", "ZIP", "Snappy", "HADOOP_SNAPPY");
@@ -38,7 +45,7 @@ final class ControlPlane {
     private final Clock clock;
     private final Duration activationDelay;
 
-    ControlPlane(ObjectMapper mapper, Streams streams, Delivery delivery, Clock clock, Duration activationDelay) {
+    public ControlPlane(ObjectMapper mapper, Streams streams, Delivery delivery, Clock clock, Duration activationDelay) {
         this.mapper = mapper;
         this.streams = streams;
         this.delivery = delivery;
@@ -46,7 +53,7 @@ final class ControlPlane {
         this.activationDelay = activationDelay;
     }
 
-    Reply create(JsonNode in) {
+    public Reply create(JsonNode in) {
         StreamConfig config = parseCreate(in, clock.instant(), activationDelay);
         if (!streams.create(config)) {
             throw new ApiError(400, ApiError.RESOURCE_IN_USE, "Firehose stream " + config.name()
@@ -57,7 +64,7 @@ final class ControlPlane {
     }
 
     /** Creates a stream that is ACTIVE at once (the Java convenience); ResourceInUseException for duplicates. */
-    void createActive(StreamConfig config) {
+    public void createActive(StreamConfig config) {
         if (!streams.create(config)) {
             throw new ApiError(400, ApiError.RESOURCE_IN_USE, "Firehose stream " + config.name()
                     + " under account " + Streams.ACCOUNT + " already exists.");
@@ -159,11 +166,11 @@ final class ControlPlane {
         }
     }
 
-    Reply describe(JsonNode in) {
+    public Reply describe(JsonNode in) {
         String name = requireName(in);
         StreamRuntime s = streams.get(name);
         if (s == null) {
-            throw ApiError.streamNotFound(name);
+            throw Streams.notFound(name);
         }
         StreamConfig c = s.config();
         ObjectNode d = mapper.createObjectNode();
@@ -205,7 +212,7 @@ final class ControlPlane {
         o.putObject("CloudWatchLoggingOptions").put("Enabled", false);
     }
 
-    Reply list(JsonNode in) {
+    public Reply list(JsonNode in) {
         List<String> problems = new ArrayList<>();
         Integer limit = intValue(in, "Limit");
         if (limit != null && (limit < 1 || limit > 10000)) {
@@ -235,11 +242,11 @@ final class ControlPlane {
         return json(out);
     }
 
-    Reply delete(JsonNode in) {
+    public Reply delete(JsonNode in) {
         String name = requireName(in);
         StreamRuntime s = streams.remove(name);
         if (s == null) {
-            throw ApiError.streamNotFound(name);
+            throw Streams.notFound(name);
         }
         synchronized (s) {
             delivery.deliver(s);

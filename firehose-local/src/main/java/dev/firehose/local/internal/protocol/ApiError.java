@@ -1,10 +1,10 @@
-package dev.firehose.local.internal;
+package dev.firehose.local.internal.protocol;
 
 import java.util.List;
 
 /**
  * An error answer of the Firehose API: HTTP status, the {@code __type} code and a message.
- * Thrown inside request handling and turned into a response by {@link FirehoseApi}; no stack trace.
+ * Thrown inside request handling and turned into a response by the API that received the request ({@link Reply#error(ApiError)}); no stack trace.
  */
 public final class ApiError extends RuntimeException {
 
@@ -52,11 +52,6 @@ public final class ApiError extends RuntimeException {
 
     public static ApiError invalidArgument(String message) {
         return new ApiError(400, INVALID_ARGUMENT, message);
-    }
-
-    public static ApiError streamNotFound(String stream) {
-        return new ApiError(400, RESOURCE_NOT_FOUND,
-                "Firehose stream " + stream + " under account " + Streams.ACCOUNT + " not found.");
     }
 
     public static ApiError slowDown() {

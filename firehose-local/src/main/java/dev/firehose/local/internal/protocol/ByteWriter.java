@@ -1,16 +1,16 @@
-package dev.firehose.local.internal;
+package dev.firehose.local.internal.protocol;
 
 import java.util.Arrays;
 
 /** A growable byte array for building ASCII JSON responses without a generator. Not thread-safe. */
-final class ByteWriter {
+public final class ByteWriter {
 
     private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private byte[] bytes;
     private int size;
 
-    ByteWriter(int capacity) {
+    public ByteWriter(int capacity) {
         bytes = new byte[capacity];
     }
 
@@ -20,7 +20,7 @@ final class ByteWriter {
         }
     }
 
-    ByteWriter write(byte[] b) {
+    public ByteWriter write(byte[] b) {
         ensure(b.length);
         System.arraycopy(b, 0, bytes, size, b.length);
         size += b.length;
@@ -28,7 +28,7 @@ final class ByteWriter {
     }
 
     /** Writes an ASCII string with no escaping. */
-    ByteWriter ascii(String s) {
+    public ByteWriter ascii(String s) {
         int n = s.length();
         ensure(n);
         for (int i = 0; i < n; i++) {
@@ -37,12 +37,12 @@ final class ByteWriter {
         return this;
     }
 
-    ByteWriter decimal(long v) {
+    public ByteWriter decimal(long v) {
         return ascii(Long.toString(v));
     }
 
     /** Writes {@code v} as {@code digits} lowercase hex digits. */
-    ByteWriter hex(long v, int digits) {
+    public ByteWriter hex(long v, int digits) {
         ensure(digits);
         for (int i = digits - 1; i >= 0; i--) {
             bytes[size + i] = HEX[(int) (v & 0xF)];
@@ -52,11 +52,11 @@ final class ByteWriter {
         return this;
     }
 
-    byte[] array() {
+    public byte[] array() {
         return bytes;
     }
 
-    int size() {
+    public int size() {
         return size;
     }
 }

@@ -1,5 +1,7 @@
-package dev.firehose.local.internal;
+package dev.firehose.local.internal.delivery;
 
+import dev.firehose.local.internal.metrics.FirehoseMetrics;
+import dev.firehose.local.internal.stream.StreamRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,7 +15,7 @@ import java.util.List;
  * (size reached, or interval passed since the buffer's first record), or when asked to. Callers
  * hold the stream's monitor; the file is written on the calling thread. Thread-safe.
  */
-final class Delivery {
+public final class Delivery {
 
     private static final Logger log = LoggerFactory.getLogger(Delivery.class);
 
@@ -21,14 +23,14 @@ final class Delivery {
     private final FirehoseMetrics metrics;
     private final Clock clock;
 
-    Delivery(Path root, FirehoseMetrics metrics, Clock clock) {
+    public Delivery(Path root, FirehoseMetrics metrics, Clock clock) {
         this.writer = new S3Writer(root);
         this.metrics = metrics;
         this.clock = clock;
     }
 
     /** Appends one stored record, delivering before (to stay under the size hint) and after as due. Holds the stream. */
-    void append(StreamRuntime s, byte[] record, Instant arrival) {
+    public void append(StreamRuntime s, byte[] record, Instant arrival) {
         if (s.intervalDue(arrival)
                 || (!s.bufferEmpty() && s.bufferBytes() + record.length > s.config().sizeBytes())) {
             deliver(s);
@@ -40,14 +42,14 @@ final class Delivery {
     }
 
     /** Delivers the buffer if its interval has passed at {@code now}. Holds the stream. */
-    void deliverIfDue(StreamRuntime s, Instant now) {
+    public void deliverIfDue(StreamRuntime s, Instant now) {
         if (s.intervalDue(now)) {
             deliver(s);
         }
     }
 
     /** Delivers whatever is buffered. Holds the stream. */
-    void deliver(StreamRuntime s) {
+    public void deliver(StreamRuntime s) {
         if (s.bufferEmpty()) {
             return;
         }

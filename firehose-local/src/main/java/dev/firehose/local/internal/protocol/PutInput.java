@@ -1,4 +1,4 @@
-package dev.firehose.local.internal;
+package dev.firehose.local.internal.protocol;
 
 import java.util.List;
 
@@ -12,9 +12,9 @@ import java.util.List;
  *                   was absent), or {@code null} when the bytes were not kept (sink mode)
  * @param dataBytes  the sum of the decoded record sizes
  */
-record PutInput(String streamName, int[] sizes, List<byte[]> data, long dataBytes) {
+public record PutInput(String streamName, int[] sizes, List<byte[]> data, long dataBytes) {
 
-    int size() {
+    public int size() {
         return sizes == null ? 0 : sizes.length;
     }
 }

@@ -1,4 +1,4 @@
-package dev.firehose.local.internal;
+package dev.firehose.local.internal.stream;
 
 import dev.firehose.local.Faults;
 import dev.firehose.local.Quota;
@@ -40,16 +40,16 @@ public final class StreamRuntime {
         return config;
     }
 
-    SplittableRandom faultRandom() {
+    public SplittableRandom faultRandom() {
         return faultRandom;
     }
 
-    SplittableRandom keyRandom() {
+    public SplittableRandom keyRandom() {
         return keyRandom;
     }
 
     /** Brings the buckets up to date with {@code quota} and the clock; false when the quota is unlimited. */
-    boolean refillBuckets(Quota quota, long nowNanos) {
+    public boolean refillBuckets(Quota quota, long nowNanos) {
         if (quota.isUnlimited()) {
             bucketsQuota = null;
             return false;
@@ -77,7 +77,7 @@ public final class StreamRuntime {
     }
 
     /** Takes one request token; false when the request rate is exhausted. */
-    boolean takeRequest() {
+    public boolean takeRequest() {
         if (requestBucket == null) {
             return true;
         }
@@ -89,11 +89,11 @@ public final class StreamRuntime {
     }
 
     /** Whether one record of {@code bytes} fits the remaining record and byte allowance. */
-    boolean hasRecordAllowance(long bytes) {
+    public boolean hasRecordAllowance(long bytes) {
         return (recordBucket == null || recordBucket.has(1)) && (byteBucket == null || byteBucket.has(bytes));
     }
 
-    void takeRecord(long bytes) {
+    public void takeRecord(long bytes) {
         if (recordBucket != null) {
             recordBucket.take(1);
         }
@@ -103,7 +103,7 @@ public final class StreamRuntime {
     }
 
     /** Whether faults need drawing at all. */
-    static boolean active(Faults faults) {
+    public static boolean active(Faults faults) {
         return faults.dropBeforeStoreRate() > 0 || faults.dropAfterStoreRate() > 0
                 || faults.requestInternalErrorRate() > 0 || faults.requestServiceUnavailableRate() > 0
                 || faults.entryInternalFailureRate() > 0 || faults.entryServiceUnavailableRate() > 0;
@@ -111,19 +111,19 @@ public final class StreamRuntime {
 
     // ---- delivery buffer -------------------------------------------------------------------
 
-    boolean bufferEmpty() {
+    public boolean bufferEmpty() {
         return buffer.isEmpty();
     }
 
-    long bufferBytes() {
+    public long bufferBytes() {
         return bufferBytes;
     }
 
-    Instant bufferFirstArrival() {
+    public Instant bufferFirstArrival() {
         return bufferFirstArrival;
     }
 
-    void append(byte[] record, Instant arrival) {
+    public void append(byte[] record, Instant arrival) {
         if (buffer.isEmpty()) {
             bufferFirstArrival = arrival;
         }
@@ -132,17 +132,17 @@ public final class StreamRuntime {
     }
 
     /** Whether the interval hint has passed for the buffered records at {@code now}. */
-    boolean intervalDue(Instant now) {
+    public boolean intervalDue(Instant now) {
         return !buffer.isEmpty()
                 && !now.isBefore(bufferFirstArrival.plusSeconds(config.intervalSeconds()));
     }
 
-    boolean sizeDue() {
+    public boolean sizeDue() {
         return bufferBytes >= config.sizeBytes();
     }
 
     /** Takes the buffered records, leaving the buffer empty. */
-    List<byte[]> drain() {
+    public List<byte[]> drain() {
         List<byte[]> out = buffer;
         buffer = new ArrayList<>();
         bufferBytes = 0;
