@@ -28,10 +28,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A local Amazon Data Firehose endpoint: a real HTTP server on 127.0.0.1 that speaks the Firehose
- * AWS JSON 1.1 protocol, so the unmodified AWS SDK (or the AWS CLI with {@code --endpoint-url})
- * talks to it. It validates requests as the service does, delivers records to a local directory in
- * the S3 key layout, enforces per-stream quotas, injects faults, and keeps a {@link Ledger}.
+ * A local Amazon Data Firehose endpoint: a real HTTP server (on 127.0.0.1 unless
+ * {@link Builder#host} says otherwise) that speaks the Firehose AWS JSON 1.1 protocol, so the
+ * unmodified AWS SDK (or the AWS CLI with {@code --endpoint-url}) talks to it. It validates
+ * requests as the service does, delivers records to a local directory in the S3 key layout (and
+ * serves them over the S3 API, path-style, on the same port), enforces per-stream quotas, injects
+ * faults, and keeps a {@link Ledger}.
  *
  * <pre>{@code
  * try (FirehoseLocal local = FirehoseLocal.builder().build().start();
@@ -70,7 +72,8 @@ public final class FirehoseLocal implements AutoCloseable {
         this.engine = new Engine(dataDirectory, b.sinkMode, b.seed, b.defaultFaults, b.defaultQuota, b.clock,
                 b.activationDelay, b.ledgerRecordLimit, metricStore);
         this.ledger = new Ledger(engine.ledger());
-        this.http = new HttpEndpoint(engine.api(), new CloudWatchService(metricStore), new AdminApi(engine), b.ioThreads);
+        this.http = new HttpEndpoint(engine.api(), new CloudWatchService(metricStore), new AdminApi(engine), engine.s3(),
+                b.ioThreads);
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "firehose-local-delivery");
             t.setDaemon(true);
@@ -89,7 +92,7 @@ public final class FirehoseLocal implements AutoCloseable {
     }
 
     /**
-     * Binds the port on 127.0.0.1 and starts answering, and (unless in sink mode) starts checking
+     * Binds the port on the {@link Builder#host host} and starts answering, and (unless in sink mode) starts checking
      * the streams' BufferingHints interval. Starting a started endpoint does nothing.
      *
      * @return this endpoint, started
@@ -102,8 +105,8 @@ public final class FirehoseLocal implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("This FirehoseLocal is closed; build a new one");
         }
-        int port = http.start(config.port);
-        endpoint = URI.create("http://127.0.0.1:" + port);
+        int port = http.start(config.host, config.port);
+        endpoint = URI.create("http://" + clientHost(config.host) + ":" + port);
         if (!config.sinkMode) {
             long period = config.deliveryCheckInterval.toMillis();
             ticker.scheduleWithFixedDelay(this::deliverDueQuietly, period, period, TimeUnit.MILLISECONDS);
@@ -114,7 +117,8 @@ public final class FirehoseLocal implements AutoCloseable {
 
     /**
      * The URL that clients use, for an SDK's {@code endpointOverride} or the AWS CLI's
-     * {@code --endpoint-url}; the Firehose and CloudWatch APIs are both served there.
+     * {@code --endpoint-url}; the Firehose, CloudWatch and S3 APIs are all served there (S3
+     * path-style: {@code forcePathStyle(true)} in the SDK).
      *
      * @return the URL, e.g. {@code http://127.0.0.1:41234}, with the port actually bound
      * @throws IllegalStateException if the endpoint was not started
@@ -316,6 +320,17 @@ public final class FirehoseLocal implements AutoCloseable {
         log.info("firehose-local at {} closed", endpoint);
     }
 
+    /** The host clients on this machine reach: loopback for a wildcard address, brackets for IPv6. */
+    private static String clientHost(String bindHost) {
+        if (bindHost.equals("0.0.0.0")) {
+            return "127.0.0.1";
+        }
+        if (bindHost.equals("::") || bindHost.equals("[::]")) {
+            return "[::1]";
+        }
+        return bindHost.indexOf(':') >= 0 && !bindHost.startsWith("[") ? "[" + bindHost + "]" : bindHost;
+    }
+
     private static Path newTempDirectory() {
         try {
             return Files.createTempDirectory("firehose-local-");
@@ -332,6 +347,8 @@ public final class FirehoseLocal implements AutoCloseable {
 
     /** Builds a {@link FirehoseLocal}. Not thread-safe. */
     public static final class Builder {
+        /** Default host: 127.0.0.1, this machine only. */
+        public static final String DEFAULT_HOST = "127.0.0.1";
         /** Default port: 0, a free port. */
         public static final int DEFAULT_PORT = 0;
         /** Default seed of the fault generator. */
@@ -343,6 +360,7 @@ public final class FirehoseLocal implements AutoCloseable {
         /** Default number of records the ledger keeps, over all streams: 10,000,000. */
         public static final long DEFAULT_LEDGER_RECORD_LIMIT = 10_000_000L;
 
+        private String host = DEFAULT_HOST;
         private int port = DEFAULT_PORT;
         private Path dataDirectory;
         private boolean sinkMode;
@@ -359,7 +377,26 @@ public final class FirehoseLocal implements AutoCloseable {
         }
 
         /**
-         * The TCP port on 127.0.0.1. Default {@value #DEFAULT_PORT}, a free port chosen at
+         * The address the server binds. Default {@value #DEFAULT_HOST}, reachable from this machine
+         * only; {@code 0.0.0.0} (every IPv4 interface) in a container, so that the port can be
+         * published. With a wildcard address {@link FirehoseLocal#endpoint()} names the loopback.
+         *
+         * @param host an IP address or a host name of this machine
+         * @return this builder
+         * @throws NullPointerException     if {@code host} is {@code null}
+         * @throws IllegalArgumentException if {@code host} is blank
+         */
+        public Builder host(String host) {
+            Objects.requireNonNull(host, "host");
+            if (host.isBlank()) {
+                throw new IllegalArgumentException("host must not be blank, was '" + host + "'");
+            }
+            this.host = host.strip();
+            return this;
+        }
+
+        /**
+         * The TCP port on the {@link #host host}. Default {@value #DEFAULT_PORT}, a free port chosen at
          * {@link FirehoseLocal#start()} (read it from {@link FirehoseLocal#endpoint()}).
          *
          * @param port in [0, 65535]; 0 for a free port
@@ -536,6 +573,7 @@ public final class FirehoseLocal implements AutoCloseable {
 
         private Builder copy() {
             Builder b = new Builder();
+            b.host = host;
             b.port = port;
             b.dataDirectory = dataDirectory;
             b.sinkMode = sinkMode;

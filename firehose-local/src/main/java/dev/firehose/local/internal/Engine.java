@@ -11,6 +11,8 @@ import dev.firehose.local.internal.ledger.LedgerBook;
 import dev.firehose.local.internal.metrics.FirehoseMetrics;
 import dev.firehose.local.internal.protocol.ApiError;
 import dev.firehose.local.internal.protocol.Limits;
+import dev.firehose.local.internal.s3.ObjectStore;
+import dev.firehose.local.internal.s3.S3Api;
 import dev.firehose.local.internal.stream.StreamConfig;
 import dev.firehose.local.internal.stream.StreamRuntime;
 import dev.firehose.local.internal.stream.Streams;
@@ -20,7 +22,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything behind the HTTP server: the streams, the ledger, delivery and the protocol handlers.
@@ -33,6 +37,7 @@ public final class Engine {
     private final Delivery delivery;
     private final FirehoseApi api;
     private final ControlPlane control;
+    private final S3Api s3;
     private final Clock clock;
     private final boolean sink;
 
@@ -48,6 +53,21 @@ public final class Engine {
         this.control = new ControlPlane(mapper, streams, delivery, clock, activationDelay);
         DataPlane data = new DataPlane(streams, ledger, delivery, metrics, clock, sink, seed);
         this.api = new FirehoseApi(mapper, data, control);
+        this.s3 = new S3Api(new ObjectStore(dataDirectory, this::streamBuckets));
+    }
+
+    /** The S3 API over the delivered objects. */
+    public S3Api s3() {
+        return s3;
+    }
+
+    /** The buckets the streams deliver to, each with the creation time of its oldest stream. */
+    private Map<String, Instant> streamBuckets() {
+        Map<String, Instant> out = new HashMap<>();
+        for (StreamRuntime s : streams.all()) {
+            out.merge(s.config().bucket(), s.config().createdAt(), (a, b) -> a.isBefore(b) ? a : b);
+        }
+        return out;
     }
 
     public FirehoseApi api() {
