@@ -321,7 +321,7 @@ public final class FirehoseLocal implements AutoCloseable {
     }
 
     /** The host clients on this machine reach: loopback for a wildcard address, brackets for IPv6. */
-    private static String clientHost(String bindHost) {
+    static String clientHost(String bindHost) {
         if (bindHost.equals("0.0.0.0")) {
             return "127.0.0.1";
         }

@@ -19,8 +19,9 @@ public final class FirehoseLocalMain {
     static final String USAGE = """
             Usage: java -jar firehose-local.jar [options]
 
-            A local Amazon Data Firehose endpoint on 127.0.0.1.
+            A local Amazon Data Firehose endpoint (with the S3 API over the delivered objects) on 127.0.0.1.
 
+              --host ADDRESS                        address to bind (default 127.0.0.1; 0.0.0.0 in a container)
               --port N                              TCP port (default 4573; 0 = a free port)
               --dir PATH                            where objects are delivered (default: a new temp directory)
               --sink                                sink mode: no delivery, ledger counts only, fastest answers
@@ -51,7 +52,7 @@ public final class FirehoseLocalMain {
               curl 'http://127.0.0.1:4573/_local/ledger?stream=clicks'
             """;
 
-    private static final java.util.Set<String> VALUE_OPTIONS = java.util.Set.of("--port", "--dir", "--seed",
+    private static final java.util.Set<String> VALUE_OPTIONS = java.util.Set.of("--host", "--port", "--dir", "--seed",
             "--io-threads", "--ledger-limit", "--create-stream", "--records-per-second", "--requests-per-second",
             "--bytes-per-second", "--entry-internal-failure-rate", "--entry-service-unavailable-rate",
             "--request-internal-error-rate", "--request-service-unavailable-rate", "--drop-before-store-rate",
@@ -63,7 +64,7 @@ public final class FirehoseLocalMain {
     }
 
     /** The parsed command line. */
-    record Options(boolean help, int port, Path dir, boolean sink, long seed, int ioThreads,
+    record Options(boolean help, String host, int port, Path dir, boolean sink, long seed, int ioThreads,
                    long ledgerLimit, Quota quota, Faults faults, List<String> streams) {
     }
 
@@ -113,6 +114,7 @@ public final class FirehoseLocalMain {
     /** Starts an endpoint as {@code options} say and prints its URL and data directory to {@code out}. */
     static FirehoseLocal start(Options options, PrintStream out) {
         FirehoseLocal.Builder b = FirehoseLocal.builder()
+                .host(options.host())
                 .port(options.port())
                 .sinkMode(options.sink())
                 .seed(options.seed())
@@ -143,6 +145,7 @@ public final class FirehoseLocalMain {
     /** Parses the arguments; {@code --name value} and {@code --name=value} are both accepted. */
     static Options parse(String[] args) {
         boolean help = false;
+        String host = FirehoseLocal.Builder.DEFAULT_HOST;
         int port = DEFAULT_PORT;
         Path dir = null;
         boolean sink = false;
@@ -181,6 +184,7 @@ public final class FirehoseLocalMain {
                         throw new IllegalArgumentException(name + " needs a value");
                     }
                     switch (name) {
+                        case "--host" -> host = value;
                         case "--port" -> port = intArg(name, value);
                         case "--dir" -> dir = Path.of(value);
                         case "--seed" -> seed = longArg(name, value);
@@ -202,6 +206,9 @@ public final class FirehoseLocalMain {
                 }
             }
         }
+        if (host.isBlank()) {
+            throw new IllegalArgumentException("--host needs an address, was '" + host + "'");
+        }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be in [0, 65535], was " + port);
         }
@@ -211,7 +218,7 @@ public final class FirehoseLocalMain {
         if (ledgerLimit < 0) {
             throw new IllegalArgumentException("--ledger-limit must not be negative, was " + ledgerLimit);
         }
-        return new Options(help, port, dir, sink, seed, ioThreads, ledgerLimit, quota.build(), faults.build(),
+        return new Options(help, host.strip(), port, dir, sink, seed, ioThreads, ledgerLimit, quota.build(), faults.build(),
                 List.copyOf(streams));
     }
 
