@@ -51,8 +51,6 @@ public class FirehoseLocalContainer extends GenericContainer<FirehoseLocalContai
     /** Default time to wait for the endpoint to answer after the container starts: 60 seconds. */
     public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(60);
 
-    private final List<String> streams = new ArrayList<>();
-
     /**
      * A container of the image {@code image}, which must be firehose-local's (named
      * {@code firehose-local}, or declared a compatible substitute with
@@ -87,28 +85,22 @@ public class FirehoseLocalContainer extends GenericContainer<FirehoseLocalContai
     }
 
     /**
-     * DirectPut streams to create when the container starts (the {@code --create-stream} option),
-     * delivering to the bucket {@code firehose-local}, ACTIVE at once.
+     * DirectPut streams to create when the container starts (the {@code --create-stream} option,
+     * added to the command), delivering to the bucket {@code firehose-local}, ACTIVE at once. A
+     * later {@code withCommand} replaces them.
      *
      * @param names stream names
      * @return this container
      * @throws NullPointerException if a name is {@code null}
      */
     public FirehoseLocalContainer withStreams(String... names) {
-        for (String n : names) {
-            streams.add(Objects.requireNonNull(n, "stream name"));
-        }
-        return this;
-    }
-
-    @Override
-    protected void configure() {
         List<String> command = new ArrayList<>(List.of(getCommandParts()));
-        for (String s : streams) {
+        for (String n : names) {
             command.add("--create-stream");
-            command.add(s);
+            command.add(Objects.requireNonNull(n, "stream name"));
         }
         setCommand(command.toArray(String[]::new));
+        return this;
     }
 
     /**

@@ -13,8 +13,7 @@ class FirehoseLocalContainerSetupTest {
     @Test
     void itExposesThePortAndPassesTheStreams() {
         try (FirehoseLocalContainer c = new FirehoseLocalContainer(DockerImageName.parse("firehose-local:1.2.3"))
-                .withStreams("clicks", "views")) {
-            c.configure();
+                .withStreams("clicks").withStreams("views")) {
 
             assertThat(c.getExposedPorts()).containsExactly(FirehoseLocalContainer.PORT);
             assertThat(c.getCommandParts()).containsExactly("--create-stream", "clicks", "--create-stream", "views");
