@@ -7,6 +7,7 @@ import dev.firehose.local.cloudwatch.MetricStore;
 import dev.firehose.local.internal.control.ControlPlane;
 import dev.firehose.local.internal.data.DataPlane;
 import dev.firehose.local.internal.delivery.Delivery;
+import dev.firehose.local.internal.delivery.ObjectSink;
 import dev.firehose.local.internal.ledger.LedgerBook;
 import dev.firehose.local.internal.metrics.FirehoseMetrics;
 import dev.firehose.local.internal.protocol.ApiError;
@@ -38,18 +39,20 @@ public final class Engine {
     private final FirehoseApi api;
     private final ControlPlane control;
     private final S3Api s3;
+    private final ObjectSink objects;
     private final Clock clock;
     private final boolean sink;
 
     public Engine(Path dataDirectory, boolean sink, long seed, Faults faults, Quota quota, Clock clock,
-                  Duration activationDelay, long ledgerRecordLimit, MetricStore metricStore) {
+                  Duration activationDelay, long ledgerRecordLimit, MetricStore metricStore, ObjectSink objects) {
         ObjectMapper mapper = new ObjectMapper();
         this.clock = clock;
         this.sink = sink;
         this.streams = new Streams(seed, faults, quota);
         this.ledger = new LedgerBook(!sink, ledgerRecordLimit);
         FirehoseMetrics metrics = new FirehoseMetrics(metricStore);
-        this.delivery = new Delivery(dataDirectory, metrics, clock);
+        this.objects = objects;
+        this.delivery = new Delivery(objects, metrics, clock);
         this.control = new ControlPlane(mapper, streams, delivery, clock, activationDelay);
         DataPlane data = new DataPlane(streams, ledger, delivery, metrics, clock, sink, seed);
         this.api = new FirehoseApi(mapper, data, control);
@@ -107,6 +110,11 @@ public final class Engine {
         } catch (ApiError e) {
             throw new IllegalStateException(e.getMessage());
         }
+    }
+
+    /** Releases where objects go (an S3 client); call after the last delivery. */
+    public void close() {
+        objects.close();
     }
 
     /** Delivers every stream's buffer now. */

@@ -5,13 +5,12 @@ import dev.firehose.local.internal.stream.StreamRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 
 /**
- * Moves the buffered records of a stream to the local S3 directory when its BufferingHints say so
+ * Moves the buffered records of a stream to its {@link ObjectSink} when its BufferingHints say so
  * (size reached, or interval passed since the buffer's first record), or when asked to. Callers
  * hold the stream's monitor; the file is written on the calling thread. Thread-safe.
  */
@@ -19,12 +18,12 @@ public final class Delivery {
 
     private static final Logger log = LoggerFactory.getLogger(Delivery.class);
 
-    private final S3Writer writer;
+    private final ObjectSink sink;
     private final FirehoseMetrics metrics;
     private final Clock clock;
 
-    public Delivery(Path root, FirehoseMetrics metrics, Clock clock) {
-        this.writer = new S3Writer(root);
+    public Delivery(ObjectSink sink, FirehoseMetrics metrics, Clock clock) {
+        this.sink = sink;
         this.metrics = metrics;
         this.clock = clock;
     }
@@ -61,11 +60,12 @@ public final class Delivery {
         }
         String key = S3Writer.key(s.config(), first, s.keyRandom());
         try {
-            Path file = writer.write(s.config(), key, records);
+            String where = sink.put(s.config(), key, records);
             metrics.delivered(s.config().name(), clock.instant(), records.size(), bytes, first);
-            log.debug("Stream {}: {} records, {} bytes -> {}", s.config().name(), records.size(), bytes, file);
+            log.debug("Stream {}: {} records, {} bytes -> {}", s.config().name(), records.size(), bytes, where);
         } catch (RuntimeException e) {
             // The records stay in the ledger; the object is lost, as a failed S3 delivery would be.
+            metrics.deliveryFailed(s.config().name(), clock.instant());
             log.error("Stream {}: delivery of {} records failed", s.config().name(), records.size(), e);
         }
     }
