@@ -117,7 +117,6 @@ final class UpdateDestinationOperation {
             ObjectNode create = mapper.createObjectNode().put("DeliveryStreamName", name);
             create.set(kind, merged);
             StreamConfig parsed = parse(create, current, kind, updateMember);
-            CreateRequestChecks.refuseUnsupported(merged, kind);
             StreamConfig next = parsed.withVersionId(Long.toString(Long.parseLong(current.versionId()) + 1));
             delivery.deliver(s);
             s.config(next);
@@ -125,11 +124,13 @@ final class UpdateDestinationOperation {
         }
     }
 
-    /** The merged configuration, checked as CreateDeliveryStream checks it; paths named as in the update. */
+    /** The merged configuration, checked as CreateDeliveryStream checks it; members named as in the update. */
     private static StreamConfig parse(ObjectNode create, StreamConfig current, String kind, String updateMember) {
         try {
-            return ControlPlane.parseCreate(create, current.createdAt(),
+            StreamConfig parsed = ControlPlane.parseCreate(create, current.createdAt(),
                     Duration.between(current.createdAt(), current.activeAt()));
+            CreateRequestChecks.refuseUnsupported(create.get(kind), kind);
+            return parsed;
         } catch (ApiError e) {
             String from = "'" + Members.path("", kind);
             String to = "'" + Members.path("", updateMember);
