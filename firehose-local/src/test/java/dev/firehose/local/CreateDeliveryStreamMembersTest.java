@@ -178,4 +178,19 @@ class CreateDeliveryStreamMembersTest {
         assertThat(d.source().directPutSourceDescription().throughputHintInMBs()).isEqualTo(10);
         assertThat(d.deliveryStreamTypeAsString()).isEqualTo("DirectPut");
     }
+
+    @Test
+    void describePagesItsOneDestination() {
+        sync.createDeliveryStream(extended("paged", b -> b));
+
+        assertThat(sync.describeDeliveryStream(r -> r.deliveryStreamName("paged").limit(1)).deliveryStreamDescription()
+                .destinations()).hasSize(1);
+        assertThat(sync.describeDeliveryStream(r -> r.deliveryStreamName("paged")
+                .exclusiveStartDestinationId("destinationId-000000000001")).deliveryStreamDescription()
+                .destinations()).isEmpty();
+        assertThatThrownBy(() -> sync.describeDeliveryStream(r -> r.deliveryStreamName("paged").limit(0)))
+                .isExactlyInstanceOf(FirehoseException.class)
+                .hasMessageContaining("Value '0' at 'limit' failed to satisfy constraint: "
+                        + "Member must have value greater than or equal to 1");
+    }
 }

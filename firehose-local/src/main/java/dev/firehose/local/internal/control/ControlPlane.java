@@ -187,6 +187,7 @@ public final class ControlPlane {
 
     public Reply describe(JsonNode in) {
         String name = requireName(in);
+        boolean listDestination = CreateRequestChecks.describesDestination(in, DESTINATION_ID);
         StreamRuntime s = streams.get(name);
         if (s == null) {
             throw Streams.notFound(name);
@@ -208,6 +209,9 @@ public final class ControlPlane {
             ObjectNode ext = dest.putObject("ExtendedS3DestinationDescription");
             s3Description(ext, c);
             ext.put("S3BackupMode", "Disabled");
+        }
+        if (!listDestination) {
+            d.putArray("Destinations");
         }
         d.put("HasMoreDestinations", false);
         ObjectNode out = mapper.createObjectNode();

@@ -201,6 +201,32 @@ final class CreateRequestChecks {
         return new StreamSource(StreamSource.DIRECT_PUT, null, null, null, hint);
     }
 
+    /**
+     * Checks DescribeDeliveryStream's paging members ({@code Limit} 1-10,000,
+     * {@code ExclusiveStartDestinationId}) and tells whether the stream's one destination is listed:
+     * not when the listing starts after it.
+     */
+    static boolean describesDestination(JsonNode in, String destinationId) {
+        List<String> problems = new ArrayList<>();
+        Integer limit = ControlPlane.intValue(in, "Limit");
+        if (limit != null && limit < 1) {
+            problems.add(Members.value(limit, "limit") + "Member must have value greater than or equal to 1");
+        }
+        if (limit != null && limit > 10_000) {
+            problems.add(Members.value(limit, "limit") + "Member must have value less than or equal to 10000");
+        }
+        String start = ControlPlane.text(in, "ExclusiveStartDestinationId");
+        if (start != null) {
+            Members.checkLength(start, "exclusiveStartDestinationId", 1, 100, problems);
+            if (!start.matches("[a-zA-Z0-9-]+")) {
+                problems.add(Members.value(start, "exclusiveStartDestinationId")
+                        + "Member must satisfy regular expression pattern: [a-zA-Z0-9-]+");
+            }
+        }
+        Members.throwIfAny(problems);
+        return start == null || start.compareTo(destinationId) < 0;
+    }
+
     /** Fills the control-plane members of a DeliveryStreamDescription. */
     static void describe(ObjectNode d, StreamControl control, Instant now) {
         StreamSource source = control.source();
