@@ -69,7 +69,7 @@ final class CreateRequestChecks {
                         + "DirectPut streams; this stream reads from a Kinesis data stream.");
             }
         }
-        StreamControl control = new StreamControl(source, (ObjectNode) dest, encryption);
+        StreamControl control = new StreamControl(source, dest instanceof ObjectNode o ? o : null, encryption);
         control.putTags(tags);
         return control;
     }

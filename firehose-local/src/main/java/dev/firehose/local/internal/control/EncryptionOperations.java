@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * StartDeliveryStreamEncryption and StopDeliveryStreamEncryption, and the
@@ -95,7 +96,7 @@ final class EncryptionOperations {
         if (!input.isObject()) {
             throw ApiError.serialization("DeliveryStreamEncryptionConfigurationInput must be an object");
         }
-        Members.refuseUnknown(input, "DeliveryStreamEncryptionConfigurationInput", java.util.Set.of("KeyType", "KeyARN"));
+        Members.refuseUnknown(input, "DeliveryStreamEncryptionConfigurationInput", Set.of("KeyType", "KeyARN"));
         List<String> problems = new ArrayList<>();
         String keyType = ControlPlane.text(input, "KeyType");
         String keyArn = ControlPlane.text(input, "KeyARN");

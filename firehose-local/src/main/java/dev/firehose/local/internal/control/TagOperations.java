@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.regex.Pattern;
 
@@ -142,7 +143,7 @@ final class TagOperations {
                 if (!tag.isObject()) {
                     throw ApiError.serialization("Tags must be a list of {Key, Value} structures");
                 }
-                Members.refuseUnknown(tag, "Tag", java.util.Set.of("Key", "Value"));
+                Members.refuseUnknown(tag, "Tag", Set.of("Key", "Value"));
                 String key = ControlPlane.text(tag, "Key");
                 String value = ControlPlane.text(tag, "Value");
                 if (key == null) {

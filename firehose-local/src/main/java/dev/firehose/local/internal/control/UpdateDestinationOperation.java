@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -37,7 +38,7 @@ final class UpdateDestinationOperation {
             "ElasticsearchDestinationUpdate", "AmazonopensearchserviceDestinationUpdate", "SplunkDestinationUpdate",
             "HttpEndpointDestinationUpdate", "AmazonOpenSearchServerlessDestinationUpdate",
             "SnowflakeDestinationUpdate", "IcebergDestinationUpdate");
-    private static final java.util.Set<String> MEMBERS = java.util.Set.of("DeliveryStreamName",
+    private static final Set<String> MEMBERS = Set.of("DeliveryStreamName",
             "CurrentDeliveryStreamVersionId", "DestinationId", "S3DestinationUpdate", "ExtendedS3DestinationUpdate",
             "RedshiftDestinationUpdate", "ElasticsearchDestinationUpdate", "AmazonopensearchserviceDestinationUpdate",
             "SplunkDestinationUpdate", "HttpEndpointDestinationUpdate", "AmazonOpenSearchServerlessDestinationUpdate",
