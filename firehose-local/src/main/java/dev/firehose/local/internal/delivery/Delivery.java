@@ -69,7 +69,9 @@ public final class Delivery {
     private void appendTo(StreamRuntime s, PartitionId partition, byte[] record, Instant arrival) {
         StreamConfig c = s.config();
         PartitionBuffer b = s.buffer(partition);
-        if (b != null && (b.intervalDue(arrival, c.intervalSeconds()) || b.bytes() + record.length > c.sizeBytes())) {
+        // With IntervalInSeconds 0 the buffer goes out when the request ends (requestDone), not record by record.
+        boolean intervalDue = c.intervalSeconds() > 0 && b != null && b.intervalDue(arrival, c.intervalSeconds());
+        if (b != null && (intervalDue || b.bytes() + record.length > c.sizeBytes())) {
             deliver(s, partition);
         }
         s.append(partition, record, arrival);
