@@ -220,6 +220,48 @@ class DynamicPartitioningTest {
     }
 
     @Test
+    void recordsThatWouldOpenA501stActivePartitionGoToTheErrorOutput() throws Exception {
+        create("k=!{partitionKeyFromQuery:k}/", extraction("{k: .k}"));
+        String[] first = new String[500];
+        for (int i = 0; i < 500; i++) {
+            first[i] = "{\"k\":\"p" + i + "\"}";
+        }
+        put(first);
+        put("{\"k\":\"p500\"}", "{\"k\":\"p0\",\"more\":1}");
+        local.deliverNow();
+
+        Map<String, String> objects = DeliveredObjects.read(dir);
+        assertThat(objects.keySet()).filteredOn(k -> k.startsWith("my-bucket/k=")).hasSize(500);
+        assertThat(DeliveredObjects.under(dir, "my-bucket/k=p0/").values())
+                .containsExactly("{\"k\":\"p0\"}{\"k\":\"p0\",\"more\":1}");
+        List<JsonNode> failed = errorDocuments(DeliveredObjects.under(dir, "my-bucket/errors/activePartitionExceeded/")
+                .values().iterator().next());
+        assertThat(failed).singleElement().satisfies(doc -> {
+            assertThat(rawData(doc)).isEqualTo("{\"k\":\"p500\"}");
+            assertThat(doc.get("errorCode").asText()).isEqualTo("DynamicPartitioning.ActivePartitionsLimitExceeded");
+        });
+        assertThat(objects).hasSize(501);
+        assertThat(local.ledger().count("dp")).isEqualTo(502);
+    }
+
+    @Test
+    void keyValuesThatWouldLeaveTheBucketDirectoryFailTheRecord() throws Exception {
+        create("a/!{partitionKeyFromQuery:k}/b/", extraction("{k: .k}"));
+
+        put("{\"k\":\"..\"}", "{\"k\":\"x/y\"}");
+        local.deliverNow();
+
+        assertThat(DeliveredObjects.under(dir, "my-bucket/a/x/y/b/").values()).containsExactly("{\"k\":\"x/y\"}");
+        List<JsonNode> failed = errorDocuments(DeliveredObjects.under(dir, "my-bucket/errors/partitioning-failed/")
+                .values().iterator().next());
+        assertThat(failed).singleElement().satisfies(doc -> {
+            assertThat(rawData(doc)).isEqualTo("{\"k\":\"..\"}");
+            assertThat(doc.get("errorMessage").asText()).contains("the segment '..'");
+        });
+        assertThat(DeliveredObjects.read(dir)).hasSize(2);
+    }
+
+    @Test
     void eachPartitionIsBufferedOnItsOwnInterval() {
         create("k=!{partitionKeyFromQuery:k}/", extraction("{k: .k}"));
         put("{\"k\":\"early\"}");
