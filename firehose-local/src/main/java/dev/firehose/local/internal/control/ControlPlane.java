@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.firehose.local.internal.delivery.Delivery;
+import dev.firehose.local.internal.partition.RecordProcessing;
 import dev.firehose.local.internal.protocol.ApiError;
 import dev.firehose.local.internal.protocol.Limits;
 import dev.firehose.local.internal.protocol.Reply;
@@ -132,6 +133,9 @@ public final class ControlPlane {
                 problems.add("Value '" + compression + "' at '" + path + ".compressionFormat' failed to satisfy constraint: "
                         + "Member must satisfy enum value set: [UNCOMPRESSED, GZIP, ZIP, Snappy, HADOOP_SNAPPY]");
             }
+            if ("ExtendedS3".equals(kind)) {
+                ProcessingConfig.validate(dest, path, problems);
+            }
         }
         if (!problems.isEmpty()) {
             throw ApiError.validation(problems);
@@ -166,12 +170,14 @@ public final class ControlPlane {
         String errorPrefix = orEmpty(text(dest, "ErrorOutputPrefix"));
         checkPrefix("Prefix", prefix);
         checkPrefix("ErrorOutputPrefix", errorPrefix);
+        int intervalSeconds = interval == null ? StreamConfig.DEFAULT_INTERVAL_SECONDS : interval;
+        RecordProcessing processing = ProcessingConfig.parse(dest, "ExtendedS3".equals(kind), prefix, errorPrefix,
+                intervalSeconds);
         String role = text(dest, "RoleARN");
         return new StreamConfig(name, Streams.arn(name), "1", now, now.plus(activationDelay), kind,
                 role, bucketArn, m.group(1), prefix, errorPrefix,
                 size == null ? StreamConfig.DEFAULT_SIZE_IN_MBS : size,
-                interval == null ? StreamConfig.DEFAULT_INTERVAL_SECONDS : interval,
-                compression == null ? "UNCOMPRESSED" : compression);
+                intervalSeconds, compression == null ? "UNCOMPRESSED" : compression, processing);
     }
 
     private static void checkPrefix(String field, String prefix) {
@@ -209,6 +215,7 @@ public final class ControlPlane {
             ObjectNode ext = dest.putObject("ExtendedS3DestinationDescription");
             s3Description(ext, c);
             ext.put("S3BackupMode", "Disabled");
+            ProcessingConfig.describe(ext, c.processing());
         }
         if (!listDestination) {
             d.putArray("Destinations");

@@ -169,6 +169,7 @@ public final class DataPlane {
                         delivery.append(stream, data.get(i), now);
                     }
                 }
+                delivery.requestDone(stream);
             }
             if (drawFaults) {
                 dropAfter = random.nextDouble() < faults.dropAfterStoreRate();
