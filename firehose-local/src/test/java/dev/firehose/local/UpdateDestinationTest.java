@@ -227,4 +227,25 @@ class UpdateDestinationTest {
         assertThat(s3.prefix()).isEqualTo("java/");
         assertThat(s3.bucketARN()).isEqualTo("arn:aws:s3:::" + FirehoseLocal.DEFAULT_BUCKET);
     }
+
+    @Test
+    void anUpdateIsCheckedByThePrefixRulesAndItsExpressionsApplyToLaterObjects() {
+        // a Prefix with expressions needs an ErrorOutputPrefix, in an update as at creation
+        assertThatThrownBy(() -> sync.updateDestination(r -> r.deliveryStreamName("orders").currentDeliveryStreamVersionId("1")
+                .destinationId(DESTINATION_ID).extendedS3DestinationUpdate(u -> u.prefix("day=!{timestamp:yyyy-MM-dd}/"))))
+                .isExactlyInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("ErrorOutputPrefix");
+        assertThat(describe().versionId()).isEqualTo("1");
+
+        sync.updateDestination(r -> r.deliveryStreamName("orders").currentDeliveryStreamVersionId("1")
+                .destinationId(DESTINATION_ID).extendedS3DestinationUpdate(u -> u.prefix("day=!{timestamp:yyyy-MM-dd}/")
+                        .errorOutputPrefix("errors/!{firehose:error-output-type}/")));
+        put("z\n");
+        local.deliverNow();
+
+        assertThat(keys()).singleElement().satisfies(k -> {
+            assertThat(k).startsWith("day=2026-07-08/orders-2-2026-07-08-09-10-11-");
+            assertThat(content(k)).isEqualTo("z\n");
+        });
+    }
 }
