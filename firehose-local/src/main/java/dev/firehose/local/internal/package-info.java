@@ -11,7 +11,7 @@
  *   <li>{@code http}: the HTTP server and its routing by path;</li>
  *   <li>this package: the wiring and the two APIs;</li>
  *   <li>{@code control}: CreateDeliveryStream, DescribeDeliveryStream, ListDeliveryStreams,
- *       DeleteDeliveryStream;</li>
+ *       DeleteDeliveryStream, UpdateDestination, tags and encryption;</li>
  *   <li>{@code data}: PutRecord and PutRecordBatch (faults, quota, ledger, delivery buffer);</li>
  *   <li>{@code delivery}: stored records to per-partition buffers, buffers to objects in the S3
  *       key layout;</li>

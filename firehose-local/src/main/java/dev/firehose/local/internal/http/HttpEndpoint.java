@@ -46,7 +46,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The HTTP/1.1 server (Netty, bound to 127.0.0.1): routes {@code POST /} to the Firehose protocol,
- * {@link CloudWatchService#PATH_PREFIX} to CloudWatch and {@code /_local/} to the admin endpoint.
+ * {@link CloudWatchService#PATH_PREFIX}, CloudWatch JSON targets and form-encoded query-protocol calls
+ * to CloudWatch, and {@code /_local/} to the admin endpoint.
  * Requests are handled on the event-loop thread that read them; added latency is a scheduled
  * write, never a sleep; a dropped connection is closed with nothing written.
  */
@@ -147,6 +148,9 @@ public final class HttpEndpoint implements AutoCloseable {
                 } else if (req.method() == HttpMethod.POST && (uri.equals("/") || uri.startsWith("/?"))
                         && CloudWatchService.handlesTarget(req.headers().get("X-Amz-Target"))) {
                     reply = cloudWatchJson(req, copy(body, offset, length));
+                } else if ((uri.equals("/") || uri.startsWith("/?")) && !req.headers().contains("X-Amz-Target")
+                        && CloudWatchService.handlesQuery(req.method().name(), req.headers().get(HttpHeaderNames.CONTENT_TYPE), uri)) {
+                    reply = reply(cloudWatch.handleQuery(uri, lowerCaseHeaders(req), copy(body, offset, length)));
                 } else if (req.method() == HttpMethod.POST && (uri.equals("/") || uri.startsWith("/?"))) {
                     reply = firehose.handle(req.headers().get("X-Amz-Target"), req.headers().get(HttpHeaderNames.AUTHORIZATION),
                             uri.contains("X-Amz-Signature="), body, offset, length);

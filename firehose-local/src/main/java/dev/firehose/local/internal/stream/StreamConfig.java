@@ -32,6 +32,12 @@ public record StreamConfig(String name, String arn, String versionId, Instant cr
         return "GZIP".equals(compression);
     }
 
+    /** This configuration under another version (UpdateDestination increments it). */
+    public StreamConfig withVersionId(String version) {
+        return new StreamConfig(name, arn, version, createdAt, activeAt, destinationKind, roleArn, bucketArn, bucket,
+                prefix, errorOutputPrefix, sizeInMBs, intervalSeconds, compression, processing);
+    }
+
     public String status(Instant now) {
         return now.isBefore(activeAt) ? "CREATING" : "ACTIVE";
     }

@@ -19,7 +19,8 @@ import java.util.SplittableRandom;
  */
 public final class StreamRuntime {
 
-    private final StreamConfig config;
+    private volatile StreamConfig config;
+    private final StreamControl control;
     private final SplittableRandom faultRandom;
     private final SplittableRandom keyRandom;
 
@@ -31,8 +32,9 @@ public final class StreamRuntime {
     private final Map<PartitionId, PartitionBuffer> buffers = new LinkedHashMap<>();
     private int activeDataPartitions;
 
-    StreamRuntime(StreamConfig config, long seed) {
+    StreamRuntime(StreamConfig config, StreamControl control, long seed) {
         this.config = config;
+        this.control = control;
         long mixed = seed ^ (config.name().hashCode() * 0x9E3779B97F4A7C15L);
         this.faultRandom = new SplittableRandom(mixed);
         this.keyRandom = new SplittableRandom(~mixed);
@@ -40,6 +42,16 @@ public final class StreamRuntime {
 
     public StreamConfig config() {
         return config;
+    }
+
+    /** Replaces the configuration (UpdateDestination); the caller has delivered the buffer first. */
+    public void config(StreamConfig updated) {
+        this.config = updated;
+    }
+
+    /** Tags, encryption, source: thread-safe on its own, no need to hold this stream. */
+    public StreamControl control() {
+        return control;
     }
 
     public SplittableRandom faultRandom() {
