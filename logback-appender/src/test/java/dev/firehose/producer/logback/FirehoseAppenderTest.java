@@ -126,6 +126,13 @@ class FirehoseAppenderTest {
         }
     }
 
+    /** Waits until every event the appender accepted is delivered or failed, retries included. */
+    private static void awaitSettled(FirehoseAppender appender) throws InterruptedException {
+        while (appender.stats().pending() > 0) {
+            Thread.sleep(10);
+        }
+    }
+
     private static Set<String> expected(int threads, int perThread) {
         Set<String> all = new java.util.HashSet<>();
         for (int t = 0; t < threads; t++) {
@@ -167,11 +174,15 @@ class FirehoseAppenderTest {
     @Test
     void throttlingAndFailedEntriesLoseNothing() throws Exception {
         String stream = newStream();
-        local.setFaults(stream, Faults.builder().entryServiceUnavailableRate(0.2).entryInternalFailureRate(0.1)
-                .requestServiceUnavailableRate(0.1).build());
-        FirehoseAppender appender = configure("logback-json.xml", properties(stream));
+        local.setFaults(stream, Faults.builder().entryServiceUnavailableRate(0.05).entryInternalFailureRate(0.15)
+                .requestServiceUnavailableRate(0.05).build());
+        // One event per Firehose record, so that thousands of entries meet the faults.
+        Map<String, String> p = properties(stream);
+        p.put("packing", "none");
+        FirehoseAppender appender = configure("logback-json.xml", p);
 
         logFromThreads(4, 500);
+        awaitSettled(appender);
         context.stop();
 
         ShipperStats stats = appender.stats();

@@ -28,10 +28,14 @@ final class MicrometerMeters implements AutoCloseable {
     private final MeterRegistry registry;
     private final FirehoseProducerMetrics producerMetrics;
     private final List<Meter> own = new ArrayList<>();
+    /** Function counters hold what they read weakly: this keeps it for as long as the meters. */
+    private final Supplier<ShipperStats> stats;
 
-    private MicrometerMeters(MeterRegistry registry, FirehoseProducerMetrics producerMetrics) {
+    private MicrometerMeters(MeterRegistry registry, FirehoseProducerMetrics producerMetrics,
+            Supplier<ShipperStats> stats) {
         this.registry = registry;
         this.producerMetrics = producerMetrics;
+        this.stats = stats;
     }
 
     static AutoCloseable bind(String appender, FirehoseProducer producer, Supplier<ShipperStats> stats) {
@@ -39,17 +43,17 @@ final class MicrometerMeters implements AutoCloseable {
         Tags tags = Tags.of("appender", appender);
         FirehoseProducerMetrics producerMetrics = new FirehoseProducerMetrics(producer, tags);
         producerMetrics.bindTo(registry);
-        MicrometerMeters m = new MicrometerMeters(registry, producerMetrics);
-        m.dropped(tags, "buffer.full", ShipperStats::droppedBufferFull, stats);
-        m.dropped(tags, "too.large", ShipperStats::droppedTooLarge, stats);
-        m.dropped(tags, "other", ShipperStats::droppedOther, stats);
-        m.own.add(FunctionCounter.builder(EXCLUDED_EVENTS, stats, s -> s.get().excluded())
+        MicrometerMeters m = new MicrometerMeters(registry, producerMetrics, stats);
+        m.dropped(tags, "buffer.full", ShipperStats::droppedBufferFull);
+        m.dropped(tags, "too.large", ShipperStats::droppedTooLarge);
+        m.dropped(tags, "other", ShipperStats::droppedOther);
+        m.own.add(FunctionCounter.builder(EXCLUDED_EVENTS, m.stats, s -> s.get().excluded())
                 .description("Events the appender did not send because its own work logged them")
                 .baseUnit("events").tags(tags).register(registry));
         return m;
     }
 
-    private void dropped(Tags tags, String reason, ToLongFunction<ShipperStats> count, Supplier<ShipperStats> stats) {
+    private void dropped(Tags tags, String reason, ToLongFunction<ShipperStats> count) {
         own.add(FunctionCounter.builder(DROPPED_EVENTS, stats, s -> count.applyAsLong(s.get()))
                 .description("Log events the appender dropped instead of blocking the application or failing the"
                         + " logging call")
