@@ -103,8 +103,13 @@ public final class LogShipper implements AutoCloseable {
                 .config(settings.producerConfig())
                 .clientCustomizer(settings.clientCustomizer())
                 .build();
-        return new LogShipper(name, producer, status, settings.closeTimeout(), settings.excludedLoggers(),
-                settings.metrics(), System::nanoTime);
+        try {
+            return new LogShipper(name, producer, status, settings.closeTimeout(), settings.excludedLoggers(),
+                    settings.metrics(), System::nanoTime);
+        } catch (RuntimeException | Error e) {
+            producer.close(Duration.ZERO);
+            throw e;
+        }
     }
 
     /**
@@ -211,12 +216,12 @@ public final class LogShipper implements AutoCloseable {
         try {
             producer.close(timeout);
         } catch (RuntimeException e) {
-            status.error(label + ": closing the Firehose producer failed", e);
+            quietly(() -> status.error(label + ": closing the Firehose producer failed", e));
         }
         try {
             meters.close();
         } catch (Exception e) {
-            status.warn(label + ": removing the meters failed", e);
+            quietly(() -> status.warn(label + ": removing the meters failed", e));
         }
         ShipperStats s = snapshot();
         finalStats = s;
@@ -226,12 +231,23 @@ public final class LogShipper implements AutoCloseable {
                 + " pending when the %s close timeout ran out), %,d dropped (buffer full %,d, too large %,d, other %,d),"
                 + " %,d excluded", label, ms, s.delivered(), s.failed(), atClose == null ? 0 : atClose, timeout,
                 s.dropped(), s.droppedBufferFull(), s.droppedTooLarge(), s.droppedOther(), s.excluded());
-        if (s.failed() == 0 && s.dropped() == 0) {
-            status.info(summary);
-        } else {
-            status.warn(summary, null);
-        }
+        quietly(() -> {
+            if (s.failed() == 0 && s.dropped() == 0) {
+                status.info(summary);
+            } else {
+                status.warn(summary, null);
+            }
+        });
         return s;
+    }
+
+    /** Reports without letting a status system that throws reach a logging call or a stop. */
+    private static void quietly(Runnable report) {
+        try {
+            report.run();
+        } catch (RuntimeException e) {
+            // Nowhere left to report it: the status system is where reports go.
+        }
     }
 
     private void drop(LongAdder reason, RuntimeException cause) {
@@ -239,18 +255,14 @@ public final class LogShipper implements AutoCloseable {
         if (!dropGate.tryOpen()) {
             return;
         }
-        try {
-            long full = droppedBufferFull.sum();
-            long large = droppedTooLarge.sum();
-            long other = droppedOther.sum();
-            long all = full + large + other;
-            long since = all - droppedReported.getAndSet(all);
-            status.warn(String.format("%s: dropped %,d events since the last report, %,d in all (buffer full %,d,"
-                    + " too large %,d, other %,d)%s", label, since, all, full, large, other,
-                    cause == null ? "" : "; the last: " + cause.getMessage()), cause);
-        } catch (RuntimeException e) {
-            // A status system that throws must not reach the logging call.
-        }
+        long full = droppedBufferFull.sum();
+        long large = droppedTooLarge.sum();
+        long other = droppedOther.sum();
+        long all = full + large + other;
+        long since = all - droppedReported.getAndSet(all);
+        quietly(() -> status.warn(String.format("%s: dropped %,d events since the last report, %,d in all (buffer"
+                + " full %,d, too large %,d, other %,d)%s", label, since, all, full, large, other,
+                cause == null ? "" : "; the last: " + cause.getMessage()), cause));
     }
 
     /** Runs on the producer's threads (and on the thread that closes it). */
@@ -275,9 +287,9 @@ public final class LogShipper implements AutoCloseable {
             failedSinceReport.increment();
             if (failureGate.tryOpen()) {
                 long since = failedSinceReport.sumThenReset();
-                status.warn(String.format("%s: %,d events could not be delivered to %s since the last report (the"
-                        + " last: %s after %d attempts)", label, since, event.stream(), event.errorCode(),
-                        event.attempts()), null);
+                quietly(() -> status.warn(String.format("%s: %,d events could not be delivered to %s since the last"
+                        + " report (the last: %s after %d attempts)", label, since, event.stream(), event.errorCode(),
+                        event.attempts()), null));
             }
         }
     }

@@ -81,6 +81,7 @@ class FirehoseAppenderTest {
 
     private FirehoseAppender configure(String resource, Map<String, String> properties) throws JoranException {
         context.reset();
+        context.getStatusManager().clear();
         context.start();
         properties.forEach(context::putProperty);
         JoranConfigurator configurator = new JoranConfigurator();
@@ -216,6 +217,9 @@ class FirehoseAppenderTest {
                 .tag("reason", "buffer.full").functionCounter().count()).isEqualTo(during.droppedBufferFull());
         assertThat(registry.get("firehose.producer.put.records").tag("appender", "FIREHOSE").counter().count())
                 .isEqualTo(during.accepted());
+        // Hundreds of drops within the report interval: one report, through the status manager.
+        assertThat(context.getStatusManager().getCopyOfStatusList()).filteredOn(st -> st.getLevel() == Status.WARN
+                && st.getMessage().startsWith("Firehose appender FIREHOSE: dropped")).hasSize(1);
 
         local.setFaults(stream, Faults.none());
         context.stop();

@@ -36,7 +36,11 @@ public final class MeterBinding {
         try {
             return MicrometerMeters.bind(appender, producer, stats);
         } catch (RuntimeException | LinkageError e) {
-            status.warn(appender + ": the meters could not be registered with Micrometer", e);
+            try {
+                status.warn("Firehose appender " + appender + ": the meters could not be registered with Micrometer", e);
+            } catch (RuntimeException ignored) {
+                // A status system that throws must not stop the appender from starting.
+            }
             return NONE;
         }
     }
