@@ -7,6 +7,7 @@ import dev.firehose.producer.FirehoseProducer;
 import dev.firehose.producer.ProducerConfig;
 import dev.firehose.producer.PutResult;
 import dev.firehose.producer.metrics.FirehoseProducerMetrics;
+import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
@@ -195,18 +196,26 @@ class FirehoseProducerAutoConfigurationTest {
     }
 
     @Test
-    void retryComesFromResilience4jsRegistryWhenItHoldsTheInstance() {
-        toLocal().withConfiguration(AutoConfigurations.of(
-                        io.github.resilience4j.springboot3.retry.autoconfigure.RetryAutoConfiguration.class))
-                .withPropertyValues("resilience4j.retry.instances.firehose.max-attempts=4")
+    void retryComesFromTheApplicationsRetryRegistryWhenItHoldsTheInstance() {
+        RetryRegistry registry = RetryRegistry.ofDefaults();
+        registry.retry("firehose", RetryConfig.custom().maxAttempts(4).build());
+        toLocal().withBean(RetryRegistry.class, () -> registry)
                 .run(context -> {
-                    assertThat(context).hasNotFailed();
                     ProducerConfig config = context.getBean(ProducerConfig.class);
-                    RetryRegistry registry = context.getBean(RetryRegistry.class);
                     assertThat(config.retry()).isSameAs(registry.retry("firehose"));
                     assertThat(config.retry().getRetryConfig().getMaxAttempts()).isEqualTo(4);
                     putsOneRecord(context);
                 });
+    }
+
+    @Test
+    void retryInstanceNameIsAProperty() {
+        RetryRegistry registry = RetryRegistry.ofDefaults();
+        registry.retry("ingest", RetryConfig.custom().maxAttempts(2).build());
+        toLocal().withBean(RetryRegistry.class, () -> registry)
+                .withPropertyValues("firehose.producer.retry.instance-name=ingest")
+                .run(context -> assertThat(context.getBean(ProducerConfig.class).retry())
+                        .isSameAs(registry.retry("ingest")));
     }
 
     @Test
