@@ -1,9 +1,12 @@
 package dev.firehose.producer.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.firehose.local.Faults;
 import dev.firehose.local.FirehoseLocal;
 import dev.firehose.producer.FirehoseProducer;
+import dev.firehose.producer.ProducerClosedException;
 import dev.firehose.producer.ProducerConfig;
 import dev.firehose.producer.PutResult;
 import dev.firehose.producer.metrics.FirehoseProducerMetrics;
@@ -12,6 +15,9 @@ import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -265,8 +271,20 @@ class FirehoseProducerAutoConfigurationTest {
     void closingTheContextClosesTheProducer() {
         FirehoseProducer[] producer = new FirehoseProducer[1];
         toLocal().run(context -> producer[0] = context.getBean(FirehoseProducer.class));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> producer[0].put("late"))
+        assertThatThrownBy(() -> producer[0].put("late"))
                 .isInstanceOf(dev.firehose.producer.PutAfterCloseException.class);
+    }
+
+    @Test
+    void shutdownFailsWhatHasNotSettledWithinTheCloseTimeout() {
+        local.createDeliveryStream("slow");
+        local.setFaults("slow", Faults.builder().latency(Duration.ofMinutes(1)).build());
+        List<CompletableFuture<PutResult>> pending = new ArrayList<>();
+        toLocal().withPropertyValues("firehose.producer.close-timeout=200ms")
+                .run(context -> pending.add(context.getBean(FirehoseProducer.class).put("slow", "held\n")));
+        // The endpoint holds the request for a minute; closing gave up after the close timeout.
+        assertThat(pending.get(0)).isCompletedExceptionally();
+        assertThatThrownBy(pending.get(0)::join).hasCauseInstanceOf(ProducerClosedException.class);
     }
 
     private static ExecutionInterceptor counting(AtomicInteger calls) {
