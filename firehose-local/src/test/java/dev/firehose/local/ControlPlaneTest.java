@@ -157,11 +157,15 @@ class ControlPlaneTest {
     }
 
     @Test
-    void nonDirectPutSourceIsAnInvalidArgument() {
-        assertThatThrownBy(() -> sync.createDeliveryStream(extended("kin")
-                .deliveryStreamType(DeliveryStreamType.KINESIS_STREAM_AS_SOURCE).build()))
+    void mskAndDatabaseSourcesAreInvalidArguments() {
+        assertThatThrownBy(() -> sync.createDeliveryStream(extended("msk")
+                .deliveryStreamType(DeliveryStreamType.MSK_AS_SOURCE).build()))
                 .isExactlyInstanceOf(InvalidArgumentException.class)
-                .hasMessageContaining("DeliveryStreamType KinesisStreamAsSource is not supported");
+                .hasMessageContaining("DeliveryStreamType MSKAsSource is not supported");
+        assertThatThrownBy(() -> sync.createDeliveryStream(extended("db")
+                .deliveryStreamType(DeliveryStreamType.DATABASE_AS_SOURCE).build()))
+                .isExactlyInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("DeliveryStreamType DatabaseAsSource is not supported");
     }
 
     @Test

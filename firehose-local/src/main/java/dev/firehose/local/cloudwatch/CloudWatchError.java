@@ -74,4 +74,9 @@ final class CloudWatchError extends RuntimeException {
     int status() {
         return status;
     }
+
+    /** The query-protocol error code, e.g. {@code InvalidParameterValue}. */
+    String queryCode() {
+        return queryCode;
+    }
 }

@@ -29,7 +29,10 @@ import java.util.zip.GZIPInputStream;
  * {@code smithy-protocol: rpc-v2-cbor}. JSON 1.0 requests are {@code POST /} with
  * {@code X-Amz-Target: GraniteServiceVersion20100801.<Operation>} and a JSON body; answers carry
  * {@code Content-Type: application/x-amz-json-1.0}. The two differ only in encoding: timestamps are
- * epoch seconds in both (under CBOR tag 1 in CBOR).
+ * epoch seconds in both (under CBOR tag 1 in CBOR). It also answers CloudWatch's query protocol,
+ * which the AWS SDK for Java v1 and older AWS CLIs speak: {@code POST /} with a form-encoded body
+ * ({@code Action=<Operation>&Version=2010-08-01&...}, or the same as a GET query string), answered in
+ * XML ({@code Content-Type: text/xml}), errors as {@code <ErrorResponse>} with the query error code.
  *
  * <p>Served operations: {@link #OPERATIONS}. Successful answers are status 200; PutMetricData, which
  * has no output, answers with an empty body. Errors are a map {@code {__type: <absolute shape id>,
@@ -114,6 +117,83 @@ public final class CloudWatchService {
      */
     public static boolean handlesTarget(String target) {
         return target != null && target.startsWith(JSON_TARGET_PREFIX);
+    }
+
+    /**
+     * Whether a request is a CloudWatch query-protocol call, to route it to {@link #handleQuery}:
+     * a {@code POST} with a form-encoded body, or a {@code GET} whose query string has an
+     * {@code Action}. Firehose calls (JSON bodies with an {@code X-Amz-Target}) never are.
+     *
+     * @param method      the HTTP method
+     * @param contentType the {@code Content-Type} header; may be {@code null}
+     * @param uri         the request URI, path and query string
+     * @return {@code true} for a query-protocol call, whatever the action
+     */
+    public static boolean handlesQuery(String method, String contentType, String uri) {
+        if ("POST".equals(method)) {
+            return contentType != null && contentType.toLowerCase(java.util.Locale.ROOT)
+                    .startsWith("application/x-www-form-urlencoded");
+        }
+        int q = uri == null ? -1 : uri.indexOf('?');
+        return "GET".equals(method) && q >= 0 && ("&" + uri.substring(q + 1)).contains("&Action=");
+    }
+
+    /**
+     * Answers one query-protocol request. Never throws: every failure becomes an XML error reply.
+     *
+     * @param uri     the request URI; its query string's parameters count as well as the body's
+     * @param headers request headers, names in lower case
+     * @param body    the form-encoded body (possibly gzip-encoded); {@code null} or empty for none
+     * @return the answer to send: status 200 with the XML output, or an XML error
+     */
+    public HttpReply handleQuery(String uri, Map<String, String> headers, byte[] body) {
+        String requestId = UUID.randomUUID().toString();
+        String action = null;
+        try {
+            Map<String, String> parameters = QueryProtocol.newParameters();
+            int q = uri == null ? -1 : uri.indexOf('?');
+            QueryProtocol.parameters(q < 0 ? null : uri.substring(q + 1), parameters);
+            QueryProtocol.parameters(new String(decode(headers, body), java.nio.charset.StandardCharsets.UTF_8), parameters);
+            action = parameters.get("Action");
+            if (action == null || action.isEmpty()) {
+                throw CloudWatchError.missingParameter("Action");
+            }
+            String version = parameters.get("Version");
+            if (version != null && !version.equals(QueryProtocol.VERSION)) {
+                throw CloudWatchError.invalidValue("The Version " + version + " is not served; CloudWatch's is "
+                        + QueryProtocol.VERSION + ".");
+            }
+            if (!OPERATIONS.contains(action)) {
+                throw CloudWatchError.invalidAction(action);
+            }
+            CborInput input = CborInput.root(QueryProtocol.input(parameters));
+            JsonFactory json = Format.JSON.mapper.getFactory();
+            byte[] output = switch (action) {
+                case "GetMetricData" -> getMetricData.handle(input, json);
+                case "GetMetricStatistics" -> getMetricStatistics.handle(input, json);
+                case "ListMetrics" -> listMetrics.handle(input, json);
+                case "PutMetricData" -> {
+                    putMetricData.handle(input);
+                    yield null;
+                }
+                default -> throw CloudWatchError.invalidAction(action);
+            };
+            JsonNode tree = output == null ? null : Format.JSON.mapper.readTree(output);
+            return xml(200, QueryProtocol.response(action, tree, requestId), requestId);
+        } catch (CloudWatchError e) {
+            return xml(e.status(), QueryProtocol.error(e, requestId), requestId);
+        } catch (IOException | RuntimeException e) {
+            log.warn("CloudWatch {} (query protocol) failed inside firehose-local", action, e);
+            CloudWatchError internal = CloudWatchError.internal("firehose-local failed to answer " + action + ": " + e);
+            return xml(internal.status(), QueryProtocol.error(internal, requestId), requestId);
+        }
+    }
+
+    private static HttpReply xml(int status, byte[] body, String requestId) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "text/xml");
+        headers.put("x-amzn-RequestId", requestId);
+        return new HttpReply(status, headers, body);
     }
 
     /**

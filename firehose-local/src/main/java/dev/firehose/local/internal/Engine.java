@@ -10,6 +10,7 @@ import dev.firehose.local.internal.delivery.Delivery;
 import dev.firehose.local.internal.delivery.ObjectSink;
 import dev.firehose.local.internal.ledger.LedgerBook;
 import dev.firehose.local.internal.metrics.FirehoseMetrics;
+import dev.firehose.local.internal.partition.RecordProcessing;
 import dev.firehose.local.internal.protocol.ApiError;
 import dev.firehose.local.internal.protocol.Limits;
 import dev.firehose.local.internal.s3.ObjectStore;
@@ -104,7 +105,8 @@ public final class Engine {
         Instant now = clock.instant();
         StreamConfig config = new StreamConfig(name, Streams.arn(name), "1", now, now, "ExtendedS3",
                 StreamConfig.DEFAULT_ROLE_ARN, "arn:aws:s3:::" + bucket, bucket, "", "",
-                StreamConfig.DEFAULT_SIZE_IN_MBS, StreamConfig.DEFAULT_INTERVAL_SECONDS, "UNCOMPRESSED");
+                StreamConfig.DEFAULT_SIZE_IN_MBS, StreamConfig.DEFAULT_INTERVAL_SECONDS, "UNCOMPRESSED",
+                RecordProcessing.none());
         try {
             control.createActive(config);
         } catch (ApiError e) {

@@ -55,6 +55,12 @@ public final class FirehoseApi {
                 case "DescribeDeliveryStream" -> control.describe(tree(body, offset, length));
                 case "ListDeliveryStreams" -> control.list(tree(body, offset, length));
                 case "DeleteDeliveryStream" -> control.delete(tree(body, offset, length));
+                case "TagDeliveryStream" -> control.tag(tree(body, offset, length));
+                case "UntagDeliveryStream" -> control.untag(tree(body, offset, length));
+                case "ListTagsForDeliveryStream" -> control.listTags(tree(body, offset, length));
+                case "StartDeliveryStreamEncryption" -> control.startEncryption(tree(body, offset, length));
+                case "StopDeliveryStreamEncryption" -> control.stopEncryption(tree(body, offset, length));
+                case "UpdateDestination" -> control.updateDestination(tree(body, offset, length));
                 default -> unknown(target);
             };
         } catch (ApiError e) {

@@ -11,10 +11,13 @@
  *   <li>{@code http}: the HTTP server and its routing by path;</li>
  *   <li>this package: the wiring and the two APIs;</li>
  *   <li>{@code control}: CreateDeliveryStream, DescribeDeliveryStream, ListDeliveryStreams,
- *       DeleteDeliveryStream;</li>
+ *       DeleteDeliveryStream, UpdateDestination, tags and encryption;</li>
  *   <li>{@code data}: PutRecord and PutRecordBatch (faults, quota, ledger, delivery buffer);</li>
- *   <li>{@code delivery}: buffered records to objects in the S3 key layout;</li>
+ *   <li>{@code delivery}: stored records to per-partition buffers, buffers to objects in the S3
+ *       key layout;</li>
  *   <li>{@code stream}: the streams, their configuration and their per-stream state;</li>
+ *   <li>{@code partition}: prefix expressions, the record processors and the routing of records
+ *       to partitions or the error output;</li>
  *   <li>{@code ledger}: what was received and stored;</li>
  *   <li>{@code metrics}: the AWS/Firehose metrics fed to the CloudWatch store;</li>
  *   <li>{@code protocol}: the wire format shared by all of them (Put body parsing, base64, the

@@ -350,8 +350,12 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
                     throw new PutAfterCloseException("producer " + name + " closed while put was in progress");
                 }
                 long now = ticker.read();
-                entry = new ProducerEntry(stream, Record.builder().data(data).build(), size, now,
-                        now + deliveryTimeoutNanos, flushTracker.enter(), queue.share);
+                // Packed, a user record's bytes go straight into the packed record: no SDK record of its own.
+                entry = packing.enabled()
+                        ? new ProducerEntry(stream, data, size, now, now + deliveryTimeoutNanos, flushTracker.enter(),
+                                queue.share)
+                        : new ProducerEntry(stream, Record.builder().data(data).build(), size, now,
+                                now + deliveryTimeoutNanos, flushTracker.enter(), queue.share);
                 stats.recordAccepted(stream, size);
                 wake = accumulator.append(queue, entry);
             } finally {

@@ -4,6 +4,7 @@ import dev.firehose.producer.PutResult;
 import io.github.resilience4j.retry.Retry;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.firehose.model.Record;
 
 /**
@@ -29,8 +30,11 @@ final class ProducerEntry {
     /**
      * The Firehose record. A packed entry gets it from {@link #materialize()} on the request thread
      * that first sends it (the copy and the compression off the sender thread); null until then.
+     * A user record bound for a packed record has none: only its {@link #data}.
      */
     Record record;
+    /** The user record's bytes; null for a packed entry. */
+    final SdkBytes data;
     /**
      * The Firehose record's size in bytes as sent; for a packed entry not yet materialized, the most
      * it may take (its bytes before compression, plus what GZIP may add).
@@ -71,6 +75,21 @@ final class ProducerEntry {
 
     ProducerEntry(String stream, Record record, int size, long putNanos, long deadlineNanos,
             FlushTracker.Epoch epoch, BufferBudget.Share share) {
+        this(stream, record, record.data(), size, putNanos, deadlineNanos, epoch, share);
+    }
+
+    /**
+     * A user record that only a packed record will carry: no SDK record of its own, its bytes go
+     * straight into the packed one.
+     */
+    ProducerEntry(String stream, SdkBytes data, int size, long putNanos, long deadlineNanos,
+            FlushTracker.Epoch epoch, BufferBudget.Share share) {
+        this(stream, null, data, size, putNanos, deadlineNanos, epoch, share);
+    }
+
+    private ProducerEntry(String stream, Record record, SdkBytes data, int size, long putNanos, long deadlineNanos,
+            FlushTracker.Epoch epoch, BufferBudget.Share share) {
+        this.data = data;
         this.share = share;
         this.parts = null;
         this.packer = null;
@@ -94,6 +113,7 @@ final class ProducerEntry {
     ProducerEntry(String stream, ProducerEntry[] parts, RecordPacker packer, int packedBytes) {
         this.stream = stream;
         this.record = null;
+        this.data = null;
         this.size = packedBytes + packer.growth();
         this.parts = parts;
         this.packer = packer;

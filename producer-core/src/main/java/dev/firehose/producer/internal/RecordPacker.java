@@ -53,7 +53,7 @@ final class RecordPacker {
 
     /** @return the bytes the entry takes in a packed record: its data and, unless it ends with it, the delimiter */
     int packedSize(ProducerEntry entry) {
-        return entry.size + (needsDelimiter(entry.record.data()) ? delimiter.length : 0);
+        return entry.size + (needsDelimiter(entry.data) ? delimiter.length : 0);
     }
 
     /**
@@ -74,7 +74,7 @@ final class RecordPacker {
         ProducerEntry[] parts = pack.parts;
         int at = 0;
         for (ProducerEntry part : parts) {
-            SdkBytes partData = part.record.data();
+            SdkBytes partData = part.data;
             ByteBuffer source = partData.asByteBuffer();
             int length = source.remaining();
             source.get(data, at, length);

@@ -24,7 +24,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class RequestThreads implements Executor {
 
-    private static final ThreadLocal<RequestThreads> OWNER = new ThreadLocal<>();
     private static final long IDLE_SECONDS = 60;
 
     private final String name;
@@ -60,10 +59,7 @@ final class RequestThreads implements Executor {
         RequestThreads[] self = new RequestThreads[1];
         ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, IDLE_SECONDS, TimeUnit.SECONDS,
                 queue, task -> {
-                    Thread t = new Thread(() -> {
-                        OWNER.set(self[0]);
-                        task.run();
-                    }, name + "-request-" + number.incrementAndGet());
+                    Thread t = new RequestThread(self[0], task, name + "-request-" + number.incrementAndGet());
                     t.setDaemon(true);
                     return t;
                 });
@@ -115,7 +111,9 @@ final class RequestThreads implements Executor {
 
     /** @return true on one of these request threads */
     boolean isRequestThread() {
-        return pool != null && OWNER.get() == this;
+        // A field of the thread, not a ThreadLocal: every put asks, and a ThreadLocal lookup that
+        // misses (on the application's threads) costs more than the rest of the check.
+        return pool != null && Thread.currentThread() instanceof RequestThread t && t.owner == this;
     }
 
     /** Lets the queued tasks finish, takes no new ones, and stops the threads once idle. */
@@ -144,5 +142,16 @@ final class RequestThreads implements Executor {
     boolean awaitTermination(Duration timeout) throws InterruptedException {
         return pool == null || pool.awaitTermination(DefaultFirehoseProducer.saturatedNanos(timeout),
                 TimeUnit.NANOSECONDS);
+    }
+
+    /** A request thread, which knows its pool. */
+    private static final class RequestThread extends Thread {
+
+        final RequestThreads owner;
+
+        RequestThread(RequestThreads owner, Runnable task, String name) {
+            super(task, name);
+            this.owner = owner;
+        }
     }
 }

@@ -330,7 +330,7 @@ class DefaultFirehoseProducerEdgeCasesTest {
                 .config(ProducerConfig.builder().lingerTime(Duration.ofMillis(1)).build()).build();
         java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.CountDownLatch interrupted = new java.util.concurrent.CountDownLatch(1);
         AtomicReference<String> callbackThread = new AtomicReference<>();
         // Refused for good, the record fails on the sender thread, which runs this callback.
         producer.put("x").whenComplete((r, t) -> {
@@ -339,7 +339,7 @@ class DefaultFirehoseProducerEdgeCasesTest {
             try {
                 release.await(20, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
-                interrupted.set(true);
+                interrupted.countDown();
             }
         });
         try {
@@ -347,7 +347,8 @@ class DefaultFirehoseProducerEdgeCasesTest {
             assertThat(callbackThread.get()).endsWith("-sender");
             producer.close(Duration.ofMillis(100));
             producer = null;
-            assertThat(interrupted).as("the stuck sender thread was interrupted").isTrue();
+            // The interrupt comes before close returns; the interrupted thread may run a little later.
+            assertThat(interrupted.await(10, TimeUnit.SECONDS)).as("the stuck sender thread was interrupted").isTrue();
         } finally {
             release.countDown();
         }

@@ -6,10 +6,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.firehose.local.internal.delivery.Delivery;
+import dev.firehose.local.internal.partition.RecordProcessing;
 import dev.firehose.local.internal.protocol.ApiError;
 import dev.firehose.local.internal.protocol.Limits;
 import dev.firehose.local.internal.protocol.Reply;
 import dev.firehose.local.internal.stream.StreamConfig;
+import dev.firehose.local.internal.stream.StreamControl;
+import dev.firehose.local.internal.stream.StreamSource;
 import dev.firehose.local.internal.stream.StreamRuntime;
 import dev.firehose.local.internal.stream.Streams;
 
@@ -23,8 +26,10 @@ import java.util.regex.Pattern;
 
 /**
  * CreateDeliveryStream, DescribeDeliveryStream, ListDeliveryStreams and DeleteDeliveryStream,
- * with the request and response shapes of the service model. Only DirectPut streams with an S3 or
- * ExtendedS3 destination, UNCOMPRESSED or GZIP, are supported. Thread-safe.
+ * with the request and response shapes of the service model, and the operations on a stream's tags,
+ * encryption and destination (delegated to {@link TagOperations}, {@link EncryptionOperations} and
+ * {@link UpdateDestinationOperation}). Streams deliver to an S3 or ExtendedS3 destination; what
+ * firehose-local does not implement is refused by name ({@link CreateRequestChecks}). Thread-safe.
  */
 public final class ControlPlane {
 
@@ -44,6 +49,9 @@ public final class ControlPlane {
     private final Delivery delivery;
     private final Clock clock;
     private final Duration activationDelay;
+    private final TagOperations tags;
+    private final EncryptionOperations encryption;
+    private final UpdateDestinationOperation updates;
 
     public ControlPlane(ObjectMapper mapper, Streams streams, Delivery delivery, Clock clock, Duration activationDelay) {
         this.mapper = mapper;
@@ -51,11 +59,16 @@ public final class ControlPlane {
         this.delivery = delivery;
         this.clock = clock;
         this.activationDelay = activationDelay;
+        this.tags = new TagOperations(mapper, streams);
+        this.encryption = new EncryptionOperations(streams, clock, activationDelay);
+        this.updates = new UpdateDestinationOperation(mapper, streams, delivery, clock);
     }
 
     public Reply create(JsonNode in) {
-        StreamConfig config = parseCreate(in, clock.instant(), activationDelay);
-        if (!streams.create(config)) {
+        Instant now = clock.instant();
+        StreamConfig config = parseCreate(in, now, activationDelay);
+        StreamControl control = CreateRequestChecks.control(in, now, now.plus(activationDelay));
+        if (!streams.create(config, control)) {
             throw new ApiError(400, ApiError.RESOURCE_IN_USE, "Firehose stream " + config.name()
                     + " under account " + Streams.ACCOUNT + " already exists.");
         }
@@ -94,6 +107,12 @@ public final class ControlPlane {
             if (bucketArn == null) {
                 problems.add("Value null at '" + path + ".bucketARN' failed to satisfy constraint: Member must not be null");
             }
+            String roleArn = text(dest, "RoleARN");
+            if (roleArn == null) {
+                problems.add("Value null at '" + path + ".roleARN' failed to satisfy constraint: Member must not be null");
+            } else {
+                Members.checkArn(roleArn, path + ".roleARN", 512, problems);
+            }
             JsonNode hints = dest.get("BufferingHints");
             if (hints != null && !hints.isNull()) {
                 size = intValue(hints, "SizeInMBs");
@@ -114,12 +133,16 @@ public final class ControlPlane {
                 problems.add("Value '" + compression + "' at '" + path + ".compressionFormat' failed to satisfy constraint: "
                         + "Member must satisfy enum value set: [UNCOMPRESSED, GZIP, ZIP, Snappy, HADOOP_SNAPPY]");
             }
+            if ("ExtendedS3".equals(kind)) {
+                ProcessingConfig.validate(dest, path, problems);
+            }
         }
         if (!problems.isEmpty()) {
             throw ApiError.validation(problems);
         }
-        if (type != null && !"DirectPut".equals(type)) {
-            throw ApiError.invalidArgument("DeliveryStreamType " + type + " is not supported by firehose-local; use DirectPut.");
+        if (type != null && !"DirectPut".equals(type) && !StreamSource.KINESIS.equals(type)) {
+            throw ApiError.invalidArgument("DeliveryStreamType " + type + " is not supported by firehose-local; "
+                    + "use DirectPut (or KinesisStreamAsSource for a control-plane-only stream).");
         }
         for (String other : OTHER_DESTINATIONS) {
             if (in.hasNonNull(other)) {
@@ -147,12 +170,14 @@ public final class ControlPlane {
         String errorPrefix = orEmpty(text(dest, "ErrorOutputPrefix"));
         checkPrefix("Prefix", prefix);
         checkPrefix("ErrorOutputPrefix", errorPrefix);
+        int intervalSeconds = interval == null ? StreamConfig.DEFAULT_INTERVAL_SECONDS : interval;
+        RecordProcessing processing = ProcessingConfig.parse(dest, "ExtendedS3".equals(kind), prefix, errorPrefix,
+                intervalSeconds);
         String role = text(dest, "RoleARN");
         return new StreamConfig(name, Streams.arn(name), "1", now, now.plus(activationDelay), kind,
-                role == null ? StreamConfig.DEFAULT_ROLE_ARN : role, bucketArn, m.group(1), prefix, errorPrefix,
+                role, bucketArn, m.group(1), prefix, errorPrefix,
                 size == null ? StreamConfig.DEFAULT_SIZE_IN_MBS : size,
-                interval == null ? StreamConfig.DEFAULT_INTERVAL_SECONDS : interval,
-                compression == null ? "UNCOMPRESSED" : compression);
+                intervalSeconds, compression == null ? "UNCOMPRESSED" : compression, processing);
     }
 
     private static void checkPrefix(String field, String prefix) {
@@ -168,6 +193,7 @@ public final class ControlPlane {
 
     public Reply describe(JsonNode in) {
         String name = requireName(in);
+        boolean listDestination = CreateRequestChecks.describesDestination(in, DESTINATION_ID);
         StreamRuntime s = streams.get(name);
         if (s == null) {
             throw Streams.notFound(name);
@@ -177,8 +203,7 @@ public final class ControlPlane {
         d.put("DeliveryStreamName", c.name());
         d.put("DeliveryStreamARN", c.arn());
         d.put("DeliveryStreamStatus", c.status(clock.instant()));
-        d.putObject("DeliveryStreamEncryptionConfiguration").put("Status", "DISABLED");
-        d.put("DeliveryStreamType", "DirectPut");
+        CreateRequestChecks.describe(d, s.control(), clock.instant());
         d.put("VersionId", c.versionId());
         d.put("CreateTimestamp", epochSeconds(c.createdAt()));
         ArrayNode destinations = d.putArray("Destinations");
@@ -190,6 +215,10 @@ public final class ControlPlane {
             ObjectNode ext = dest.putObject("ExtendedS3DestinationDescription");
             s3Description(ext, c);
             ext.put("S3BackupMode", "Disabled");
+            ProcessingConfig.describe(ext, c.processing());
+        }
+        if (!listDestination) {
+            d.putArray("Destinations");
         }
         d.put("HasMoreDestinations", false);
         ObjectNode out = mapper.createObjectNode();
@@ -233,7 +262,8 @@ public final class ControlPlane {
             throw ApiError.validation(problems);
         }
         int max = limit == null ? 10 : limit;
-        List<String> names = type != null && !"DirectPut".equals(type) ? List.of() : streams.namesAfter(start, max);
+        List<String> names = streams.namesAfter(start, max,
+                s -> type == null || type.equals(s.control().source().type()));
         boolean more = names.size() > max;
         ObjectNode out = mapper.createObjectNode();
         ArrayNode arr = out.putArray("DeliveryStreamNames");
@@ -254,7 +284,36 @@ public final class ControlPlane {
         return json(mapper.createObjectNode());
     }
 
-    private static String requireName(JsonNode in) {
+    public Reply tag(JsonNode in) {
+        tags.tag(in);
+        return json(mapper.createObjectNode());
+    }
+
+    public Reply untag(JsonNode in) {
+        tags.untag(in);
+        return json(mapper.createObjectNode());
+    }
+
+    public Reply listTags(JsonNode in) {
+        return json(tags.list(in));
+    }
+
+    public Reply startEncryption(JsonNode in) {
+        encryption.start(in);
+        return json(mapper.createObjectNode());
+    }
+
+    public Reply stopEncryption(JsonNode in) {
+        encryption.stop(in);
+        return json(mapper.createObjectNode());
+    }
+
+    public Reply updateDestination(JsonNode in) {
+        updates.update(in);
+        return json(mapper.createObjectNode());
+    }
+
+    static String requireName(JsonNode in) {
         String name = text(in, "DeliveryStreamName");
         List<String> problems = new ArrayList<>();
         Limits.checkStreamName(name, "deliveryStreamName", problems);
@@ -272,7 +331,7 @@ public final class ControlPlane {
         }
     }
 
-    private static double epochSeconds(Instant t) {
+    static double epochSeconds(Instant t) {
         return t.getEpochSecond() + t.getNano() / 1e9;
     }
 

@@ -26,12 +26,15 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Order of checks: malformed body (SerializationException), constraints (ValidationException),
  * 4 MiB of decoded data (InvalidArgumentException), unknown or not yet ACTIVE stream
- * (ResourceNotFoundException), drop-before-store, whole-request faults, request quota, then per
+ * (ResourceNotFoundException), a stream that reads from Kinesis (InvalidArgumentException), drop-before-store, whole-request faults, request quota, then per
  * entry: entry fault, record and byte quota. Thread-safe.
  */
 public final class DataPlane {
 
     private static final byte[] BATCH_HEAD = ascii("{\"Encrypted\":false,\"FailedPutCount\":");
+    private static final byte[] BATCH_HEAD_ENCRYPTED = ascii("{\"Encrypted\":true,\"FailedPutCount\":");
+    /** The service's answer to a put on a stream that reads from Kinesis. */
+    static final String KINESIS_SOURCE = "This operation is not permitted on KinesisStreamAsSource delivery stream type.";
     private static final byte[] RESPONSES = ascii(",\"RequestResponses\":[");
     private static final byte[] RECORD_ID = ascii("{\"RecordId\":\"");
     private static final byte[] ID_END = ascii("\"}");
@@ -90,6 +93,10 @@ public final class DataPlane {
                     + " bytes (4 MiB) per request");
         }
         StreamRuntime stream = streams.active(name, now);
+        if (stream.control().source().kinesis()) {
+            throw ApiError.invalidArgument(KINESIS_SOURCE);
+        }
+        boolean encrypted = stream.control().encryption().encrypts(now);
         Faults faults = streams.faults(name);
         Quota quota = streams.quota(name);
         long delay = faults.latency().toNanos();
@@ -162,6 +169,7 @@ public final class DataPlane {
                         delivery.append(stream, data.get(i), now);
                     }
                 }
+                delivery.requestDone(stream);
             }
             if (drawFaults) {
                 dropAfter = random.nextDouble() < faults.dropAfterStoreRate();
@@ -173,8 +181,8 @@ public final class DataPlane {
         if (dropAfter) {
             return Reply.dropConnection().withDelay(delay);
         }
-        Reply reply = batch ? batchResponse(outcome, failed + throttled, requestNumber)
-                : singleResponse(requestNumber);
+        Reply reply = batch ? batchResponse(outcome, failed + throttled, requestNumber, encrypted)
+                : singleResponse(requestNumber, encrypted);
         return reply.withDelay(delay);
     }
 
@@ -208,12 +216,12 @@ public final class DataPlane {
         w.hex(instanceId, 8).hex(requestNumber, 12).hex(index, 4);
     }
 
-    private Reply batchResponse(byte[] outcome, int failedCount, long requestNumber) {
+    private Reply batchResponse(byte[] outcome, int failedCount, long requestNumber, boolean encrypted) {
         ByteWriter w = new ByteWriter(64 + outcome.length * 40);
         ByteWriter prefix = new ByteWriter(RECORD_ID.length + 20);
         prefix.write(RECORD_ID).hex(instanceId, 8).hex(requestNumber, 12);
         byte[] idPrefix = java.util.Arrays.copyOf(prefix.array(), prefix.size());
-        w.write(BATCH_HEAD).decimal(failedCount).write(RESPONSES);
+        w.write(encrypted ? BATCH_HEAD_ENCRYPTED : BATCH_HEAD).decimal(failedCount).write(RESPONSES);
         for (int i = 0; i < outcome.length; i++) {
             if (i > 0) {
                 w.ascii(",");
@@ -228,11 +236,11 @@ public final class DataPlane {
         return Reply.json(w.array(), w.size());
     }
 
-    private Reply singleResponse(long requestNumber) {
+    private Reply singleResponse(long requestNumber, boolean encrypted) {
         ByteWriter w = new ByteWriter(64);
         w.ascii("{\"RecordId\":\"");
         writeRecordId(w, requestNumber, 0);
-        w.ascii("\",\"Encrypted\":false}");
+        w.ascii(encrypted ? "\",\"Encrypted\":true}" : "\",\"Encrypted\":false}");
         return Reply.json(w.array(), w.size());
     }
 

@@ -20,14 +20,13 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * Writes one buffer of a stream as one object in the S3 key layout under a local directory:
- * {@code <dir>/<bucket>/<prefix>YYYY/MM/dd/HH/<stream>-<version>-YYYY-MM-dd-HH-mm-ss-<uuid>[.gz]},
+ * {@code <dir>/<bucket>/<evaluated prefix><stream>-<version>-YYYY-MM-dd-HH-mm-ss-<uuid>[.gz]},
  * times in UTC, records concatenated with no delimiter. The file appears atomically (written to a
  * temporary name, then moved). Thread-safe.
  */
 final class S3Writer {
 
     private static final Logger log = LoggerFactory.getLogger(S3Writer.class);
-    private static final DateTimeFormatter FOLDER = DateTimeFormatter.ofPattern("yyyy/MM/dd/HH/").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd-HH-mm-ss").withZone(ZoneOffset.UTC);
 
     private final Path root;
@@ -36,19 +35,27 @@ final class S3Writer {
         this.root = root;
     }
 
-    /** The object key (relative to the bucket) for a buffer whose first record arrived at {@code first}. */
-    static String key(StreamConfig config, Instant first, SplittableRandom random) {
+    /**
+     * The object key (relative to the bucket) for a buffer whose first record arrived at {@code first}:
+     * the evaluated {@code prefix}, then the name suffix.
+     */
+    static String key(StreamConfig config, String prefix, Instant first, SplittableRandom random) {
         // A version 4 (random) UUID, drawn from the stream's seeded generator.
         long msb = (random.nextLong() & ~0xF000L) | 0x4000L;
         long lsb = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
         UUID uuid = new UUID(msb, lsb);
-        return config.prefix() + FOLDER.format(first) + config.name() + '-' + config.versionId() + '-'
+        return prefix + config.name() + '-' + config.versionId() + '-'
                 + STAMP.format(first) + '-' + uuid + (config.gzip() ? ".gz" : "");
     }
 
     /** Writes the records under {@code key}; returns the file written. */
     Path write(StreamConfig config, String key, List<byte[]> records) {
-        Path target = root.resolve(config.bucket()).resolve(key);
+        Path bucket = root.resolve(config.bucket()).normalize();
+        Path target = bucket.resolve(key).normalize();
+        if (!target.startsWith(bucket) || target.equals(bucket)) {
+            throw new IllegalArgumentException("Object key " + key + " of stream " + config.name()
+                    + " leaves the bucket directory " + bucket);
+        }
         try {
             Files.createDirectories(target.getParent());
             Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");

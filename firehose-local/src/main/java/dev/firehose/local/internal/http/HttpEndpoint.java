@@ -48,8 +48,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The HTTP/1.1 server (Netty, bound to 127.0.0.1 unless told otherwise): routes {@code POST /} to
- * the Firehose protocol, {@link CloudWatchService#PATH_PREFIX} to CloudWatch, {@code /_local/} to
- * the admin endpoint, and the other GET, HEAD, PUT and DELETE requests to the S3 API.
+ * the Firehose protocol, {@link CloudWatchService#PATH_PREFIX}, CloudWatch JSON targets and
+ * form-encoded query-protocol calls to CloudWatch, {@code /_local/} to the admin endpoint, and the
+ * other GET, HEAD, PUT and DELETE requests to the S3 API.
  * Requests are handled on the event-loop thread that read them; added latency is a scheduled
  * write, never a sleep; a dropped connection is closed with nothing written.
  */
@@ -143,8 +144,10 @@ public final class HttpEndpoint implements AutoCloseable {
                 offset = 0;
             }
             String uri = req.uri();
+            boolean root = uri.equals("/") || uri.startsWith("/?");
             if (!uri.startsWith(CloudWatchService.PATH_PREFIX) && !uri.startsWith(AdminApi.PATH_PREFIX)
-                    && S3Api.serves(req.method().name())) {
+                    && S3Api.serves(req.method().name()) && !(root && CloudWatchService.handlesQuery(
+                            req.method().name(), req.headers().get(HttpHeaderNames.CONTENT_TYPE), uri))) {
                 S3ReplyWriter.send(ctx, s3.handle(S3Request.of(req.method().name(), uri, lowerCaseHeaders(req),
                         copy(body, offset, length))), keepAlive);
                 return;
@@ -158,6 +161,9 @@ public final class HttpEndpoint implements AutoCloseable {
                 } else if (req.method() == HttpMethod.POST && (uri.equals("/") || uri.startsWith("/?"))
                         && CloudWatchService.handlesTarget(req.headers().get("X-Amz-Target"))) {
                     reply = cloudWatchJson(req, copy(body, offset, length));
+                } else if ((uri.equals("/") || uri.startsWith("/?")) && !req.headers().contains("X-Amz-Target")
+                        && CloudWatchService.handlesQuery(req.method().name(), req.headers().get(HttpHeaderNames.CONTENT_TYPE), uri)) {
+                    reply = reply(cloudWatch.handleQuery(uri, lowerCaseHeaders(req), copy(body, offset, length)));
                 } else if (req.method() == HttpMethod.POST && (uri.equals("/") || uri.startsWith("/?"))) {
                     reply = firehose.handle(req.headers().get("X-Amz-Target"), req.headers().get(HttpHeaderNames.AUTHORIZATION),
                             uri.contains("X-Amz-Signature="), body, offset, length);

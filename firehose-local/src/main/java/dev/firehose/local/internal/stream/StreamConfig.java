@@ -1,5 +1,7 @@
 package dev.firehose.local.internal.stream;
 
+import dev.firehose.local.internal.partition.RecordProcessing;
+
 import java.time.Instant;
 
 /**
@@ -10,11 +12,12 @@ import java.time.Instant;
  * @param intervalSeconds BufferingHints.IntervalInSeconds
  * @param compression     {@code UNCOMPRESSED} or {@code GZIP}
  * @param activeAt        when the stream turns from CREATING to ACTIVE
+ * @param processing      prefixes, dynamic partitioning and processors
  */
 public record StreamConfig(String name, String arn, String versionId, Instant createdAt, Instant activeAt,
                            String destinationKind, String roleArn, String bucketArn, String bucket,
                            String prefix, String errorOutputPrefix, int sizeInMBs, int intervalSeconds,
-                           String compression) {
+                           String compression, RecordProcessing processing) {
 
     public static final int DEFAULT_SIZE_IN_MBS = 5;
     public static final int DEFAULT_INTERVAL_SECONDS = 300;
@@ -27,6 +30,12 @@ public record StreamConfig(String name, String arn, String versionId, Instant cr
 
     public boolean gzip() {
         return "GZIP".equals(compression);
+    }
+
+    /** This configuration under another version (UpdateDestination increments it). */
+    public StreamConfig withVersionId(String version) {
+        return new StreamConfig(name, arn, version, createdAt, activeAt, destinationKind, roleArn, bucketArn, bucket,
+                prefix, errorOutputPrefix, sizeInMBs, intervalSeconds, compression, processing);
     }
 
     public String status(Instant now) {

@@ -2,21 +2,25 @@ package dev.firehose.local.internal.stream;
 
 import dev.firehose.local.Faults;
 import dev.firehose.local.Quota;
+import dev.firehose.local.internal.partition.PartitionId;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
  * The mutable side of one delivery stream: its fault generator, its quota buckets and its delivery
- * buffer. Every method must be called while holding this object's monitor ({@code synchronized
+ * buffers (one per partition). Every method must be called while holding this object's monitor ({@code synchronized
  * (stream)}), so that the requests of one stream draw faults, spend quota, enter the ledger and
  * the buffer in one order.
  */
 public final class StreamRuntime {
 
-    private final StreamConfig config;
+    private volatile StreamConfig config;
+    private final StreamControl control;
     private final SplittableRandom faultRandom;
     private final SplittableRandom keyRandom;
 
@@ -25,12 +29,12 @@ public final class StreamRuntime {
     private TokenBucket recordBucket;
     private TokenBucket byteBucket;
 
-    private List<byte[]> buffer = new ArrayList<>();
-    private long bufferBytes;
-    private Instant bufferFirstArrival;
+    private final Map<PartitionId, PartitionBuffer> buffers = new LinkedHashMap<>();
+    private int activeDataPartitions;
 
-    StreamRuntime(StreamConfig config, long seed) {
+    StreamRuntime(StreamConfig config, StreamControl control, long seed) {
         this.config = config;
+        this.control = control;
         long mixed = seed ^ (config.name().hashCode() * 0x9E3779B97F4A7C15L);
         this.faultRandom = new SplittableRandom(mixed);
         this.keyRandom = new SplittableRandom(~mixed);
@@ -38,6 +42,16 @@ public final class StreamRuntime {
 
     public StreamConfig config() {
         return config;
+    }
+
+    /** Replaces the configuration (UpdateDestination); the caller has delivered the buffer first. */
+    public void config(StreamConfig updated) {
+        this.config = updated;
+    }
+
+    /** Tags, encryption, source: thread-safe on its own, no need to hold this stream. */
+    public StreamControl control() {
+        return control;
     }
 
     public SplittableRandom faultRandom() {
@@ -109,44 +123,51 @@ public final class StreamRuntime {
                 || faults.entryInternalFailureRate() > 0 || faults.entryServiceUnavailableRate() > 0;
     }
 
-    // ---- delivery buffer -------------------------------------------------------------------
+    // ---- delivery buffers, one per partition ------------------------------------------------
 
+    /** Whether no partition holds a record. */
     public boolean bufferEmpty() {
-        return buffer.isEmpty();
+        return buffers.isEmpty();
     }
 
-    public long bufferBytes() {
-        return bufferBytes;
+    /** Whether a buffer for {@code partition} holds records. */
+    public boolean hasBuffer(PartitionId partition) {
+        return buffers.containsKey(partition);
     }
 
-    public Instant bufferFirstArrival() {
-        return bufferFirstArrival;
+    /** The number of data partitions with buffered records (error outputs not counted). */
+    public int activeDataPartitions() {
+        return activeDataPartitions;
     }
 
-    public void append(byte[] record, Instant arrival) {
-        if (buffer.isEmpty()) {
-            bufferFirstArrival = arrival;
+    /** The buffer of {@code partition}, or {@code null} when it holds nothing. */
+    public PartitionBuffer buffer(PartitionId partition) {
+        return buffers.get(partition);
+    }
+
+    /** The partitions with buffered records, in the order their buffers were started. */
+    public List<PartitionId> partitions() {
+        return new ArrayList<>(buffers.keySet());
+    }
+
+    public void append(PartitionId partition, byte[] record, Instant arrival) {
+        PartitionBuffer b = buffers.get(partition);
+        if (b == null) {
+            b = new PartitionBuffer();
+            buffers.put(partition, b);
+            if (!partition.isError()) {
+                activeDataPartitions++;
+            }
         }
-        buffer.add(record);
-        bufferBytes += record.length;
+        b.add(record, arrival);
     }
 
-    /** Whether the interval hint has passed for the buffered records at {@code now}. */
-    public boolean intervalDue(Instant now) {
-        return !buffer.isEmpty()
-                && !now.isBefore(bufferFirstArrival.plusSeconds(config.intervalSeconds()));
-    }
-
-    public boolean sizeDue() {
-        return bufferBytes >= config.sizeBytes();
-    }
-
-    /** Takes the buffered records, leaving the buffer empty. */
-    public List<byte[]> drain() {
-        List<byte[]> out = buffer;
-        buffer = new ArrayList<>();
-        bufferBytes = 0;
-        bufferFirstArrival = null;
-        return out;
+    /** Takes the buffer of {@code partition}, leaving none; {@code null} when it held nothing. */
+    public PartitionBuffer drain(PartitionId partition) {
+        PartitionBuffer b = buffers.remove(partition);
+        if (b != null && !partition.isError()) {
+            activeDataPartitions--;
+        }
+        return b;
     }
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.Predicate;
 
 /**
  * The delivery streams of the endpoint, sorted by name, and the faults and quota set per stream
@@ -45,8 +46,13 @@ public final class Streams {
                 "Firehose stream " + stream + " under account " + ACCOUNT + " not found.");
     }
 
-    /** Adds a stream; returns false when one of that name exists. */
-    public synchronized boolean create(StreamConfig config) {
+    /** Adds a DirectPut stream; returns false when one of that name exists. */
+    public boolean create(StreamConfig config) {
+        return create(config, StreamControl.directPut());
+    }
+
+    /** Adds a stream with its control-plane state; returns false when one of that name exists. */
+    public synchronized boolean create(StreamConfig config, StreamControl control) {
         if (streams.containsKey(config.name())) {
             return false;
         }
@@ -54,7 +60,7 @@ public final class Streams {
             throw new ApiError(400, ApiError.LIMIT_EXCEEDED, "You have already reached the limit of "
                     + Limits.MAX_STREAMS + " Firehose streams in this account and region.");
         }
-        streams.put(config.name(), new StreamRuntime(config, seed));
+        streams.put(config.name(), new StreamRuntime(config, control, seed));
         return true;
     }
 
@@ -78,14 +84,21 @@ public final class Streams {
 
     /** Names after {@code exclusiveStart} (or from the first), at most {@code limit + 1} of them. */
     public List<String> namesAfter(String exclusiveStart, int limit) {
-        Collection<String> names = exclusiveStart == null ? streams.keySet()
-                : streams.tailMap(exclusiveStart, false).keySet();
-        List<String> out = new ArrayList<>(Math.min(limit + 1, names.size()));
-        for (String n : names) {
+        return namesAfter(exclusiveStart, limit, s -> true);
+    }
+
+    /** Names of the streams that pass {@code filter}, after {@code exclusiveStart}, at most {@code limit + 1}. */
+    public List<String> namesAfter(String exclusiveStart, int limit, Predicate<StreamRuntime> filter) {
+        Collection<StreamRuntime> after = exclusiveStart == null ? streams.values()
+                : streams.tailMap(exclusiveStart, false).values();
+        List<String> out = new ArrayList<>(Math.min(limit + 1, after.size()));
+        for (StreamRuntime s : after) {
             if (out.size() > limit) {
                 break;
             }
-            out.add(n);
+            if (filter.test(s)) {
+                out.add(s.config().name());
+            }
         }
         return out;
     }

@@ -1,0 +1,4 @@
+/**
+ * The implementation of the appender support: not API, may change in any release.
+ */
+package dev.firehose.producer.appender.internal;
