@@ -71,9 +71,10 @@ public final class ObjectStore {
         return out;
     }
 
+    /** Whether the bucket exists; a name that is not a valid bucket name (so no path tricks) never does. */
     boolean bucketExists(String bucket) {
-        return streamBuckets.get().containsKey(bucket)
-                || (BUCKET_NAME.matcher(bucket).matches() && Files.isDirectory(root.resolve(bucket)));
+        return BUCKET_NAME.matcher(bucket).matches()
+                && (streamBuckets.get().containsKey(bucket) || Files.isDirectory(root.resolve(bucket)));
     }
 
     /** Creates the bucket's directory; false when the name is not a valid bucket name. */
