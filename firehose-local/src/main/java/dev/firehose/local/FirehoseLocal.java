@@ -4,6 +4,8 @@ import dev.firehose.local.cloudwatch.CloudWatchService;
 import dev.firehose.local.cloudwatch.MetricStore;
 import dev.firehose.local.internal.AdminApi;
 import dev.firehose.local.internal.Engine;
+import dev.firehose.local.internal.delivery.ObjectSink;
+import dev.firehose.local.internal.delivery.S3Target;
 import dev.firehose.local.internal.http.HttpEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,10 +30,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A local Amazon Data Firehose endpoint: a real HTTP server on 127.0.0.1 that speaks the Firehose
- * AWS JSON 1.1 protocol, so the unmodified AWS SDK (or the AWS CLI with {@code --endpoint-url})
- * talks to it. It validates requests as the service does, delivers records to a local directory in
- * the S3 key layout, enforces per-stream quotas, injects faults, and keeps a {@link Ledger}.
+ * A local Amazon Data Firehose endpoint: a real HTTP server (on 127.0.0.1 unless
+ * {@link Builder#host} says otherwise) that speaks the Firehose AWS JSON 1.1 protocol, so the
+ * unmodified AWS SDK (or the AWS CLI with {@code --endpoint-url}) talks to it. It validates
+ * requests as the service does, delivers records to a local directory in the S3 key layout (and
+ * serves them over the S3 API, path-style, on the same port), enforces per-stream quotas, injects
+ * faults, and keeps a {@link Ledger}.
  *
  * <pre>{@code
  * try (FirehoseLocal local = FirehoseLocal.builder().build().start();
@@ -67,10 +71,13 @@ public final class FirehoseLocal implements AutoCloseable {
         this.config = b;
         this.dataDirectory = b.dataDirectory != null ? b.dataDirectory : newTempDirectory();
         this.metricStore = new MetricStore(b.clock);
+        ObjectSink objects = b.s3Endpoint == null ? ObjectSink.directory(dataDirectory)
+                : ObjectSink.s3(new S3Target(b.s3Endpoint, b.s3Region, b.s3AccessKey, b.s3SecretKey));
         this.engine = new Engine(dataDirectory, b.sinkMode, b.seed, b.defaultFaults, b.defaultQuota, b.clock,
-                b.activationDelay, b.ledgerRecordLimit, metricStore);
+                b.activationDelay, b.ledgerRecordLimit, metricStore, objects);
         this.ledger = new Ledger(engine.ledger());
-        this.http = new HttpEndpoint(engine.api(), new CloudWatchService(metricStore), new AdminApi(engine), b.ioThreads);
+        this.http = new HttpEndpoint(engine.api(), new CloudWatchService(metricStore), new AdminApi(engine), engine.s3(),
+                b.ioThreads);
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "firehose-local-delivery");
             t.setDaemon(true);
@@ -89,7 +96,7 @@ public final class FirehoseLocal implements AutoCloseable {
     }
 
     /**
-     * Binds the port on 127.0.0.1 and starts answering, and (unless in sink mode) starts checking
+     * Binds the port on the {@link Builder#host host} and starts answering, and (unless in sink mode) starts checking
      * the streams' BufferingHints interval. Starting a started endpoint does nothing.
      *
      * @return this endpoint, started
@@ -102,8 +109,8 @@ public final class FirehoseLocal implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("This FirehoseLocal is closed; build a new one");
         }
-        int port = http.start(config.port);
-        endpoint = URI.create("http://127.0.0.1:" + port);
+        int port = http.start(config.host, config.port);
+        endpoint = URI.create("http://" + clientHost(config.host) + ":" + port);
         if (!config.sinkMode) {
             long period = config.deliveryCheckInterval.toMillis();
             ticker.scheduleWithFixedDelay(this::deliverDueQuietly, period, period, TimeUnit.MILLISECONDS);
@@ -114,7 +121,8 @@ public final class FirehoseLocal implements AutoCloseable {
 
     /**
      * The URL that clients use, for an SDK's {@code endpointOverride} or the AWS CLI's
-     * {@code --endpoint-url}; the Firehose and CloudWatch APIs are both served there.
+     * {@code --endpoint-url}; the Firehose, CloudWatch and S3 APIs are all served there (S3
+     * path-style: {@code forcePathStyle(true)} in the SDK).
      *
      * @return the URL, e.g. {@code http://127.0.0.1:41234}, with the port actually bound
      * @throws IllegalStateException if the endpoint was not started
@@ -313,7 +321,19 @@ public final class FirehoseLocal implements AutoCloseable {
         if (!config.sinkMode) {
             engine.deliverNow();
         }
+        engine.close();
         log.info("firehose-local at {} closed", endpoint);
+    }
+
+    /** The host clients on this machine reach: loopback for a wildcard address, brackets for IPv6. */
+    static String clientHost(String bindHost) {
+        if (bindHost.equals("0.0.0.0")) {
+            return "127.0.0.1";
+        }
+        if (bindHost.equals("::") || bindHost.equals("[::]")) {
+            return "[::1]";
+        }
+        return bindHost.indexOf(':') >= 0 && !bindHost.startsWith("[") ? "[" + bindHost + "]" : bindHost;
     }
 
     private static Path newTempDirectory() {
@@ -332,17 +352,26 @@ public final class FirehoseLocal implements AutoCloseable {
 
     /** Builds a {@link FirehoseLocal}. Not thread-safe. */
     public static final class Builder {
+        /** Default host: 127.0.0.1, this machine only. */
+        public static final String DEFAULT_HOST = "127.0.0.1";
         /** Default port: 0, a free port. */
         public static final int DEFAULT_PORT = 0;
         /** Default seed of the fault generator. */
         public static final long DEFAULT_SEED = 0L;
         /** Default time between checks of the BufferingHints interval: 1 second. */
         public static final Duration DEFAULT_DELIVERY_CHECK_INTERVAL = Duration.ofSeconds(1);
+        /** Default region of the S3 endpoint objects are delivered into: us-east-1. */
+        public static final String DEFAULT_S3_REGION = "us-east-1";
+        /** Default access key for the S3 endpoint: {@value}; its secret is {@value #DEFAULT_S3_SECRET_KEY}. */
+        public static final String DEFAULT_S3_ACCESS_KEY = DUMMY_ACCESS_KEY;
+        /** Default secret key for the S3 endpoint. */
+        public static final String DEFAULT_S3_SECRET_KEY = "firehose-local-secret";
         /** Default number of HTTP event-loop threads: 2. */
         public static final int DEFAULT_IO_THREADS = 2;
         /** Default number of records the ledger keeps, over all streams: 10,000,000. */
         public static final long DEFAULT_LEDGER_RECORD_LIMIT = 10_000_000L;
 
+        private String host = DEFAULT_HOST;
         private int port = DEFAULT_PORT;
         private Path dataDirectory;
         private boolean sinkMode;
@@ -354,12 +383,35 @@ public final class FirehoseLocal implements AutoCloseable {
         private Duration deliveryCheckInterval = DEFAULT_DELIVERY_CHECK_INTERVAL;
         private int ioThreads = DEFAULT_IO_THREADS;
         private long ledgerRecordLimit = DEFAULT_LEDGER_RECORD_LIMIT;
+        private URI s3Endpoint;
+        private String s3Region = DEFAULT_S3_REGION;
+        private String s3AccessKey = DEFAULT_S3_ACCESS_KEY;
+        private String s3SecretKey = DEFAULT_S3_SECRET_KEY;
 
         private Builder() {
         }
 
         /**
-         * The TCP port on 127.0.0.1. Default {@value #DEFAULT_PORT}, a free port chosen at
+         * The address the server binds. Default {@value #DEFAULT_HOST}, reachable from this machine
+         * only; {@code 0.0.0.0} (every IPv4 interface) in a container, so that the port can be
+         * published. With a wildcard address {@link FirehoseLocal#endpoint()} names the loopback.
+         *
+         * @param host an IP address or a host name of this machine
+         * @return this builder
+         * @throws NullPointerException     if {@code host} is {@code null}
+         * @throws IllegalArgumentException if {@code host} is blank
+         */
+        public Builder host(String host) {
+            Objects.requireNonNull(host, "host");
+            if (host.isBlank()) {
+                throw new IllegalArgumentException("host must not be blank, was '" + host + "'");
+            }
+            this.host = host.strip();
+            return this;
+        }
+
+        /**
+         * The TCP port on the {@link #host host}. Default {@value #DEFAULT_PORT}, a free port chosen at
          * {@link FirehoseLocal#start()} (read it from {@link FirehoseLocal#endpoint()}).
          *
          * @param port in [0, 65535]; 0 for a free port
@@ -524,11 +576,75 @@ public final class FirehoseLocal implements AutoCloseable {
         }
 
         /**
+         * Delivers objects into an S3-compatible endpoint (MinIO, LocalStack, another
+         * firehose-local) with the AWS SDK's S3 client, path-style, instead of into the data
+         * directory; each stream's bucket must exist there. A put that fails (after the SDK's
+         * retries, within 30 seconds) loses that object, as a failed delivery does in the service:
+         * the records stay in the ledger, the error is logged and {@code DeliveryToS3.Success}
+         * records 0. Needs {@code software.amazon.awssdk:s3} on the class path (an optional
+         * dependency of firehose-local). Default none: objects go to the data directory.
+         *
+         * @param endpoint the endpoint's URL, e.g. {@code http://127.0.0.1:9000}
+         * @return this builder
+         * @throws NullPointerException     if {@code endpoint} is {@code null}
+         * @throws IllegalArgumentException if {@code endpoint} is not an absolute http or https URL
+         */
+        public Builder s3Endpoint(URI endpoint) {
+            Objects.requireNonNull(endpoint, "endpoint");
+            if (!"http".equals(endpoint.getScheme()) && !"https".equals(endpoint.getScheme()) || endpoint.getHost() == null) {
+                throw new IllegalArgumentException("s3Endpoint must be an http or https URL with a host, was " + endpoint);
+            }
+            this.s3Endpoint = endpoint;
+            return this;
+        }
+
+        /**
+         * The region to sign for at the {@link #s3Endpoint S3 endpoint}. Default
+         * {@value #DEFAULT_S3_REGION}.
+         *
+         * @param region a region name
+         * @return this builder
+         * @throws NullPointerException     if {@code region} is {@code null}
+         * @throws IllegalArgumentException if {@code region} is blank
+         */
+        public Builder s3Region(String region) {
+            this.s3Region = nonBlank(region, "s3Region");
+            return this;
+        }
+
+        /**
+         * The credentials for the {@link #s3Endpoint S3 endpoint}. Default
+         * {@value #DEFAULT_S3_ACCESS_KEY} / {@value #DEFAULT_S3_SECRET_KEY}, which LocalStack and
+         * firehose-local accept; MinIO wants its own.
+         *
+         * @param accessKey the access key
+         * @param secretKey the secret key
+         * @return this builder
+         * @throws NullPointerException     if a key is {@code null}
+         * @throws IllegalArgumentException if a key is blank
+         */
+        public Builder s3Credentials(String accessKey, String secretKey) {
+            this.s3AccessKey = nonBlank(accessKey, "accessKey");
+            this.s3SecretKey = nonBlank(secretKey, "secretKey");
+            return this;
+        }
+
+        private static String nonBlank(String value, String name) {
+            Objects.requireNonNull(value, name);
+            if (value.isBlank()) {
+                throw new IllegalArgumentException(name + " must not be blank");
+            }
+            return value;
+        }
+
+        /**
          * Creates the endpoint, not started yet: call {@link FirehoseLocal#start()}. Creates the
          * temporary data directory if none was given. The builder can go on to build others.
          *
          * @return a new endpoint with this builder's settings
          * @throws java.io.UncheckedIOException if the temporary data directory cannot be created
+         * @throws IllegalStateException        if an {@link #s3Endpoint} is set and the SDK's S3
+         *                                      module is not on the class path
          */
         public FirehoseLocal build() {
             return new FirehoseLocal(copy());
@@ -536,6 +652,7 @@ public final class FirehoseLocal implements AutoCloseable {
 
         private Builder copy() {
             Builder b = new Builder();
+            b.host = host;
             b.port = port;
             b.dataDirectory = dataDirectory;
             b.sinkMode = sinkMode;
@@ -547,6 +664,10 @@ public final class FirehoseLocal implements AutoCloseable {
             b.deliveryCheckInterval = deliveryCheckInterval;
             b.ioThreads = ioThreads;
             b.ledgerRecordLimit = ledgerRecordLimit;
+            b.s3Endpoint = s3Endpoint;
+            b.s3Region = s3Region;
+            b.s3AccessKey = s3AccessKey;
+            b.s3SecretKey = s3SecretKey;
             return b;
         }
     }

@@ -1,6 +1,8 @@
 package dev.firehose.local;
 
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,8 +21,9 @@ public final class FirehoseLocalMain {
     static final String USAGE = """
             Usage: java -jar firehose-local.jar [options]
 
-            A local Amazon Data Firehose endpoint on 127.0.0.1.
+            A local Amazon Data Firehose endpoint (with the S3 API over the delivered objects) on 127.0.0.1.
 
+              --host ADDRESS                        address to bind (default 127.0.0.1; 0.0.0.0 in a container)
               --port N                              TCP port (default 4573; 0 = a free port)
               --dir PATH                            where objects are delivered (default: a new temp directory)
               --sink                                sink mode: no delivery, ledger counts only, fastest answers
@@ -28,6 +31,12 @@ public final class FirehoseLocalMain {
               --create-stream NAME                  create a DirectPut stream at start (repeatable)
               --io-threads N                        HTTP event-loop threads (default 2)
               --ledger-limit N                      records the ledger keeps in memory (default 10,000,000)
+
+            Delivery into an S3-compatible endpoint (MinIO, LocalStack, ...) instead of --dir:
+              --s3-endpoint URL                     e.g. http://127.0.0.1:9000; each stream's bucket must exist there
+              --s3-region NAME                      region to sign for (default us-east-1)
+              --s3-access-key KEY, --s3-secret-key SECRET
+                                                    credentials (default firehose-local / firehose-local-secret)
 
             Quota of every stream (default unlimited):
               --records-per-second N
@@ -51,11 +60,12 @@ public final class FirehoseLocalMain {
               curl 'http://127.0.0.1:4573/_local/ledger?stream=clicks'
             """;
 
-    private static final java.util.Set<String> VALUE_OPTIONS = java.util.Set.of("--port", "--dir", "--seed",
+    private static final java.util.Set<String> VALUE_OPTIONS = java.util.Set.of("--host", "--port", "--dir", "--seed",
             "--io-threads", "--ledger-limit", "--create-stream", "--records-per-second", "--requests-per-second",
             "--bytes-per-second", "--entry-internal-failure-rate", "--entry-service-unavailable-rate",
             "--request-internal-error-rate", "--request-service-unavailable-rate", "--drop-before-store-rate",
-            "--drop-after-store-rate", "--latency-ms");
+            "--drop-after-store-rate", "--latency-ms", "--s3-endpoint", "--s3-region", "--s3-access-key",
+            "--s3-secret-key");
 
     private static final java.util.Set<String> FLAG_OPTIONS = java.util.Set.of("--help", "-h", "--sink", "--aws-quota");
 
@@ -63,8 +73,12 @@ public final class FirehoseLocalMain {
     }
 
     /** The parsed command line. */
-    record Options(boolean help, int port, Path dir, boolean sink, long seed, int ioThreads,
-                   long ledgerLimit, Quota quota, Faults faults, List<String> streams) {
+    record Options(boolean help, String host, int port, Path dir, boolean sink, long seed, int ioThreads,
+                   long ledgerLimit, Quota quota, Faults faults, List<String> streams, S3Options s3) {
+    }
+
+    /** Where objects are delivered instead of the data directory; {@code null} in {@link Options} for none. */
+    record S3Options(URI endpoint, String region, String accessKey, String secretKey) {
     }
 
     /**
@@ -113,6 +127,7 @@ public final class FirehoseLocalMain {
     /** Starts an endpoint as {@code options} say and prints its URL and data directory to {@code out}. */
     static FirehoseLocal start(Options options, PrintStream out) {
         FirehoseLocal.Builder b = FirehoseLocal.builder()
+                .host(options.host())
                 .port(options.port())
                 .sinkMode(options.sink())
                 .seed(options.seed())
@@ -122,6 +137,10 @@ public final class FirehoseLocalMain {
                 .defaultFaults(options.faults());
         if (options.dir() != null) {
             b.dataDirectory(options.dir());
+        }
+        if (options.s3() != null) {
+            b.s3Endpoint(options.s3().endpoint()).s3Region(options.s3().region())
+                    .s3Credentials(options.s3().accessKey(), options.s3().secretKey());
         }
         FirehoseLocal local = b.build().start();
         try {
@@ -133,7 +152,8 @@ public final class FirehoseLocalMain {
             throw e;
         }
         out.println(local.endpoint());
-        out.println("firehose-local: data directory " + local.dataDirectory()
+        out.println("firehose-local: " + (options.s3() != null ? "delivering to " + options.s3().endpoint() + ", " : "")
+                + "data directory " + local.dataDirectory()
                 + (options.sink() ? " (sink mode: nothing is delivered)" : "")
                 + (options.streams().isEmpty() ? "" : ", streams " + String.join(", ", options.streams())));
         out.flush();
@@ -143,6 +163,7 @@ public final class FirehoseLocalMain {
     /** Parses the arguments; {@code --name value} and {@code --name=value} are both accepted. */
     static Options parse(String[] args) {
         boolean help = false;
+        String host = FirehoseLocal.Builder.DEFAULT_HOST;
         int port = DEFAULT_PORT;
         Path dir = null;
         boolean sink = false;
@@ -152,6 +173,11 @@ public final class FirehoseLocalMain {
         Quota.Builder quota = Quota.builder();
         Faults.Builder faults = Faults.builder();
         List<String> streams = new ArrayList<>();
+        URI s3Endpoint = null;
+        String s3Region = FirehoseLocal.Builder.DEFAULT_S3_REGION;
+        String s3AccessKey = FirehoseLocal.Builder.DEFAULT_S3_ACCESS_KEY;
+        String s3SecretKey = FirehoseLocal.Builder.DEFAULT_S3_SECRET_KEY;
+        boolean s3Settings = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String name = arg;
@@ -181,12 +207,26 @@ public final class FirehoseLocalMain {
                         throw new IllegalArgumentException(name + " needs a value");
                     }
                     switch (name) {
+                        case "--host" -> host = value;
                         case "--port" -> port = intArg(name, value);
                         case "--dir" -> dir = Path.of(value);
                         case "--seed" -> seed = longArg(name, value);
                         case "--io-threads" -> ioThreads = intArg(name, value);
                         case "--ledger-limit" -> ledgerLimit = longArg(name, value);
                         case "--create-stream" -> streams.add(value);
+                        case "--s3-endpoint" -> s3Endpoint = urlArg(name, value);
+                        case "--s3-region" -> {
+                            s3Region = value;
+                            s3Settings = true;
+                        }
+                        case "--s3-access-key" -> {
+                            s3AccessKey = value;
+                            s3Settings = true;
+                        }
+                        case "--s3-secret-key" -> {
+                            s3SecretKey = value;
+                            s3Settings = true;
+                        }
                         case "--records-per-second" -> quota.recordsPerSecond(longArg(name, value));
                         case "--requests-per-second" -> quota.requestsPerSecond(longArg(name, value));
                         case "--bytes-per-second" -> quota.bytesPerSecond(longArg(name, value));
@@ -202,6 +242,9 @@ public final class FirehoseLocalMain {
                 }
             }
         }
+        if (host.isBlank()) {
+            throw new IllegalArgumentException("--host needs an address, was '" + host + "'");
+        }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be in [0, 65535], was " + port);
         }
@@ -211,8 +254,28 @@ public final class FirehoseLocalMain {
         if (ledgerLimit < 0) {
             throw new IllegalArgumentException("--ledger-limit must not be negative, was " + ledgerLimit);
         }
-        return new Options(help, port, dir, sink, seed, ioThreads, ledgerLimit, quota.build(), faults.build(),
-                List.copyOf(streams));
+        if (s3Settings && s3Endpoint == null) {
+            throw new IllegalArgumentException("--s3-region, --s3-access-key and --s3-secret-key need --s3-endpoint");
+        }
+        S3Options s3 = s3Endpoint == null ? null : new S3Options(s3Endpoint, s3Region, s3AccessKey, s3SecretKey);
+        if (s3 != null) {
+            // The builder's checks, so that a bad value is a usage error.
+            FirehoseLocal.builder().s3Endpoint(s3.endpoint()).s3Region(s3.region()).s3Credentials(s3.accessKey(), s3.secretKey());
+        }
+        return new Options(help, host.strip(), port, dir, sink, seed, ioThreads, ledgerLimit, quota.build(), faults.build(),
+                List.copyOf(streams), s3);
+    }
+
+    private static URI urlArg(String name, String value) {
+        try {
+            URI uri = new URI(value);
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new URISyntaxException(value, "not an http or https URL with a host");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(name + " needs an http or https URL, was '" + value + "'");
+        }
     }
 
     private static int intArg(String name, String value) {

@@ -20,6 +20,7 @@ class FirehoseLocalMainTest {
     void defaultsAreAFixedPortNoFaultsAndNoQuota() {
         FirehoseLocalMain.Options o = FirehoseLocalMain.parse(new String[0]);
 
+        assertThat(o.host()).isEqualTo("127.0.0.1");
         assertThat(o.port()).isEqualTo(4573);
         assertThat(o.dir()).isNull();
         assertThat(o.sink()).isFalse();
@@ -34,13 +35,14 @@ class FirehoseLocalMainTest {
     @Test
     void everyFlagIsParsed() {
         FirehoseLocalMain.Options o = FirehoseLocalMain.parse(new String[] {
-                "--port", "0", "--dir", "/tmp/x", "--sink", "--seed", "99", "--io-threads=3", "--ledger-limit", "1000",
+                "--host", "0.0.0.0", "--port", "0", "--dir", "/tmp/x", "--sink", "--seed", "99", "--io-threads=3", "--ledger-limit", "1000",
                 "--create-stream", "a", "--create-stream=b",
                 "--records-per-second", "1000", "--requests-per-second=20", "--bytes-per-second", "1_048_576",
                 "--entry-internal-failure-rate", "0.1", "--entry-service-unavailable-rate", "0.2",
                 "--request-internal-error-rate", "0.03", "--request-service-unavailable-rate=0.04",
                 "--drop-before-store-rate", "0.05", "--drop-after-store-rate", "0.06", "--latency-ms", "250"});
 
+        assertThat(o.host()).isEqualTo("0.0.0.0");
         assertThat(o.port()).isZero();
         assertThat(o.dir()).isEqualTo(Path.of("/tmp/x"));
         assertThat(o.sink()).isTrue();

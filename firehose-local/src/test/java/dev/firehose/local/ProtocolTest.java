@@ -126,9 +126,16 @@ class ProtocolTest {
     }
 
     @Test
-    void getOnTheRootIsNotAnOperation() throws Exception {
-        HttpResponse<String> res = Clients.admin(local, "GET", "/", null);
-        assertError(res, 404, "UnknownOperationException", "POST /");
+    void getOnTheRootIsS3sListBucketsAndOtherMethodsAreNoOperation() throws Exception {
+        HttpResponse<String> get = Clients.admin(local, "GET", "/", null);
+        HttpResponse<String> patch = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(local.endpoint().resolve("/"))
+                        .method("PATCH", java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(get.statusCode()).isEqualTo(403);                 // unsigned, as S3 answers it
+        assertThat(get.body()).contains("<Code>AccessDenied</Code>");
+        assertError(patch, 404, "UnknownOperationException", "POST /");
     }
 
     @Test

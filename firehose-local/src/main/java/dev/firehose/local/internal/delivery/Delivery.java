@@ -11,7 +11,6 @@ import dev.firehose.local.internal.stream.StreamRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
@@ -21,9 +20,9 @@ import java.util.Map;
 
 /**
  * Moves the stored records of a stream into per-partition buffers (through its processors, see
- * {@link RecordRouter}) and each buffer to an object when its BufferingHints say so (size reached,
- * or interval passed since the buffer's oldest record), when a request ends on a stream with
- * {@code IntervalInSeconds} 0, or when asked to. Callers hold the stream's monitor; files are
+ * {@link RecordRouter}) and each buffer to an object in its {@link ObjectSink} when its
+ * BufferingHints say so (size reached, or interval passed since the buffer's oldest record), when a
+ * request ends on a stream with {@code IntervalInSeconds} 0, or when asked to. Callers hold the stream's monitor; objects are
  * written on the calling thread. Thread-safe.
  */
 public final class Delivery {
@@ -33,12 +32,12 @@ public final class Delivery {
 
     private static final Logger log = LoggerFactory.getLogger(Delivery.class);
 
-    private final S3Writer writer;
+    private final ObjectSink sink;
     private final FirehoseMetrics metrics;
     private final Clock clock;
 
-    public Delivery(Path root, FirehoseMetrics metrics, Clock clock) {
-        this.writer = new S3Writer(root);
+    public Delivery(ObjectSink sink, FirehoseMetrics metrics, Clock clock) {
+        this.sink = sink;
         this.metrics = metrics;
         this.clock = clock;
     }
@@ -119,11 +118,12 @@ public final class Delivery {
                 : c.processing().prefixes().data(first, keys(c, partition), s.keyRandom());
         String key = S3Writer.key(c, prefix, first, s.keyRandom());
         try {
-            Path file = writer.write(c, key, records);
+            String where = sink.put(c, key, records);
             metrics.delivered(c.name(), clock.instant(), records.size(), b.bytes(), first);
-            log.debug("Stream {}: {} records, {} bytes -> {}", c.name(), records.size(), b.bytes(), file);
+            log.debug("Stream {}: {} records, {} bytes -> {}", c.name(), records.size(), b.bytes(), where);
         } catch (RuntimeException e) {
             // The records stay in the ledger; the object is lost, as a failed S3 delivery would be.
+            metrics.deliveryFailed(c.name(), clock.instant());
             log.error("Stream {}: delivery of {} records failed", c.name(), records.size(), e);
         }
     }

@@ -6,6 +6,8 @@ import dev.firehose.local.internal.AdminApi;
 import dev.firehose.local.internal.FirehoseApi;
 import dev.firehose.local.internal.protocol.ApiError;
 import dev.firehose.local.internal.protocol.Reply;
+import dev.firehose.local.internal.s3.S3Api;
+import dev.firehose.local.internal.s3.S3Request;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -45,9 +47,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The HTTP/1.1 server (Netty, bound to 127.0.0.1): routes {@code POST /} to the Firehose protocol,
- * {@link CloudWatchService#PATH_PREFIX}, CloudWatch JSON targets and form-encoded query-protocol calls
- * to CloudWatch, and {@code /_local/} to the admin endpoint.
+ * The HTTP/1.1 server (Netty, bound to 127.0.0.1 unless told otherwise): routes {@code POST /} to
+ * the Firehose protocol, {@link CloudWatchService#PATH_PREFIX}, CloudWatch JSON targets and
+ * form-encoded query-protocol calls to CloudWatch, {@code /_local/} to the admin endpoint, and the
+ * other GET, HEAD, PUT and DELETE requests to the S3 API.
  * Requests are handled on the event-loop thread that read them; added latency is a scheduled
  * write, never a sleep; a dropped connection is closed with nothing written.
  */
@@ -61,22 +64,24 @@ public final class HttpEndpoint implements AutoCloseable {
     private final FirehoseApi firehose;
     private final CloudWatchService cloudWatch;
     private final AdminApi admin;
+    private final S3Api s3;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final AtomicLong requestIds = new AtomicLong();
     private Channel server;
 
-    public HttpEndpoint(FirehoseApi firehose, CloudWatchService cloudWatch, AdminApi admin, int ioThreads) {
+    public HttpEndpoint(FirehoseApi firehose, CloudWatchService cloudWatch, AdminApi admin, S3Api s3, int ioThreads) {
         this.firehose = firehose;
         this.cloudWatch = cloudWatch;
         this.admin = admin;
+        this.s3 = s3;
         this.boss = new NioEventLoopGroup(1, new DefaultThreadFactory("firehose-local-accept", true));
         this.workers = new NioEventLoopGroup(ioThreads, new DefaultThreadFactory("firehose-local-io", true));
     }
 
-    /** Binds 127.0.0.1:{@code port} (0 = a free port) and returns the bound port. */
-    public int start(int port) {
+    /** Binds {@code host}:{@code port} (0 = a free port) and returns the bound port. */
+    public int start(String host, int port) {
         Handler handler = new Handler();
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
@@ -94,13 +99,13 @@ public final class HttpEndpoint implements AutoCloseable {
                     }
                 });
         try {
-            server = b.bind(new InetSocketAddress("127.0.0.1", port)).sync().channel();
+            server = b.bind(new InetSocketAddress(host, port)).sync().channel();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while binding port " + port, e);
         } catch (RuntimeException e) {
             close();
-            throw new IllegalStateException("Cannot bind 127.0.0.1:" + port + ": " + e.getMessage(), e);
+            throw new IllegalStateException("Cannot bind " + host + ":" + port + ": " + e.getMessage(), e);
         }
         return ((InetSocketAddress) server.localAddress()).getPort();
     }
@@ -139,6 +144,14 @@ public final class HttpEndpoint implements AutoCloseable {
                 offset = 0;
             }
             String uri = req.uri();
+            boolean root = uri.equals("/") || uri.startsWith("/?");
+            if (!uri.startsWith(CloudWatchService.PATH_PREFIX) && !uri.startsWith(AdminApi.PATH_PREFIX)
+                    && S3Api.serves(req.method().name()) && !(root && CloudWatchService.handlesQuery(
+                            req.method().name(), req.headers().get(HttpHeaderNames.CONTENT_TYPE), uri))) {
+                S3ReplyWriter.send(ctx, s3.handle(S3Request.of(req.method().name(), uri, lowerCaseHeaders(req),
+                        copy(body, offset, length))), keepAlive);
+                return;
+            }
             Reply reply;
             try {
                 if (uri.startsWith(CloudWatchService.PATH_PREFIX)) {

@@ -56,6 +56,11 @@ public final class FirehoseMetrics {
         return dims;
     }
 
+    /** One object that could not be delivered: a failed S3 put, so DeliveryToS3.Success averages below 1. */
+    public void deliveryFailed(String stream, Instant at) {
+        store.record(NAMESPACE, "DeliveryToS3.Success", Map.of(DIMENSION, stream), at, 0, "Count");
+    }
+
     /** One object delivered to the local S3 directory. */
     public void delivered(String stream, Instant at, int records, long bytes, Instant firstArrival) {
         Map<String, String> dims = Map.of(DIMENSION, stream);
