@@ -1,5 +1,6 @@
 package dev.firehose.producer.spring.internal;
 
+import dev.firehose.producer.FirehoseProducer;
 import dev.firehose.producer.ProducerConfig;
 import dev.firehose.producer.RecordPacking;
 import dev.firehose.producer.spring.FirehoseProducerProperties;
@@ -48,6 +49,11 @@ public final class ProducerConfigMapper {
             failed[0] = true;
             fieldError.accept(field, e.getMessage());
         });
+        if (p.getDeliveryStreamName() != null) {
+            // The producer's builder holds the rule; checked here, a bad name is reported as a property.
+            check(fieldError, failed, "deliveryStreamName",
+                    () -> FirehoseProducer.builder().deliveryStreamName(p.getDeliveryStreamName()));
+        }
         check(fieldError, failed, "closeTimeout", () -> nonNegative("closeTimeout", p.getCloseTimeout()));
         check(fieldError, failed, "health.bufferFullThreshold",
                 () -> positive("bufferFullThreshold", p.getHealth().getBufferFullThreshold()));
