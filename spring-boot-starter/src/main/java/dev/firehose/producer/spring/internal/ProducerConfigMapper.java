@@ -5,6 +5,7 @@ import dev.firehose.producer.ProducerConfig;
 import dev.firehose.producer.RecordPacking;
 import dev.firehose.producer.spring.FirehoseProducerProperties;
 import io.github.resilience4j.core.IntervalFunction;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.BiConsumer;
@@ -54,6 +55,7 @@ public final class ProducerConfigMapper {
             check(fieldError, failed, "deliveryStreamName",
                     () -> FirehoseProducer.builder().deliveryStreamName(p.getDeliveryStreamName()));
         }
+        check(fieldError, failed, "client.endpoint", () -> httpUri("client.endpoint", p.getClient().getEndpoint()));
         check(fieldError, failed, "closeTimeout", () -> nonNegative("closeTimeout", p.getCloseTimeout()));
         check(fieldError, failed, "health.bufferFullThreshold",
                 () -> positive("bufferFullThreshold", p.getHealth().getBufferFullThreshold()));
@@ -204,6 +206,18 @@ public final class ProducerConfigMapper {
             throw new IllegalArgumentException(name + " must be at most " + Integer.MAX_VALUE + " bytes, was " + bytes);
         }
         return (int) bytes;
+    }
+
+    /** Null (the region's endpoint), or an absolute http(s) URI: "localhost:4573" would parse with scheme "localhost". */
+    private static void httpUri(String name, URI uri) {
+        if (uri == null) {
+            return;
+        }
+        String scheme = uri.getScheme();
+        if (uri.getHost() == null || !("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))) {
+            throw new IllegalArgumentException(name + " must be an absolute http or https URI with a host, such as"
+                    + " https://firehose.eu-west-1.amazonaws.com or http://127.0.0.1:4573, was " + uri);
+        }
     }
 
     private static void nonNegative(String name, Duration d) {
