@@ -122,9 +122,9 @@ public final class ProducerConfigMapper {
             onError.accept(field, e);
         };
         set(retryError, "retry.initialInterval",
-                () -> positive("retry.initialInterval", r.getInitialInterval()));
+                () -> retryWait("retry.initialInterval", r.getInitialInterval()));
         set(retryError, "retry.maxInterval",
-                () -> positive("retry.maxInterval", r.getMaxInterval()));
+                () -> retryWait("retry.maxInterval", r.getMaxInterval()));
         set(retryError, "retry.multiplier", () -> {
             if (!(r.getMultiplier() >= 1.0)) {
                 throw new IllegalArgumentException("retry.multiplier must be at least 1.0, was " + r.getMultiplier());
@@ -225,6 +225,18 @@ public final class ProducerConfigMapper {
         if (d.isNegative() || d.compareTo(ProducerConfig.MAX_DURATION) > 0) {
             throw new IllegalArgumentException(name + " must be zero or more and at most " + ProducerConfig.MAX_DURATION
                     + ", was " + d);
+        }
+    }
+
+    /**
+     * Resilience4j's waits are whole milliseconds: under 1 ms its interval function throws, when it
+     * is built (max) or at the first retry (initial), and a record that needed a retry would fail.
+     */
+    private static void retryWait(String name, Duration d) {
+        nonNegative(name, d);
+        if (d.compareTo(Duration.ofMillis(1)) < 0) {
+            throw new IllegalArgumentException(name + " must be at least 1ms (retry waits are whole milliseconds), was "
+                    + d);
         }
     }
 
