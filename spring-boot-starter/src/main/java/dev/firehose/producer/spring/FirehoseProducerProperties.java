@@ -337,7 +337,7 @@ public class FirehoseProducerProperties implements Validator {
      */
     public static class Retry {
 
-        /** The wait before the second attempt. */
+        /** The wait before the second attempt, at least 1ms (waits are whole milliseconds). */
         private Duration initialInterval = Duration.ofMillis(100);
 
         /** How much each wait grows over the one before, at least 1. */
@@ -346,7 +346,7 @@ public class FirehoseProducerProperties implements Validator {
         /** The random spread of each wait, 0 to 1 (0.5: from half to one and a half times). */
         private double randomizationFactor = 0.5;
 
-        /** The longest wait between attempts. */
+        /** The longest wait between attempts, at least 1ms. */
         private Duration maxInterval = Duration.ofSeconds(5);
 
         /**

@@ -128,6 +128,51 @@ class FirehoseProducerPropertiesTest {
     }
 
     @Test
+    void anInvalidDeliveryStreamNameStopsStartupNamingTheProperty(CapturedOutput output) {
+        assertStartupFails(Map.of("firehose.producer.delivery-stream-name", "click stream"), output,
+                "firehose.producer.deliveryStreamName", "\"click stream\"",
+                "\"firehose.producer.delivery-stream-name\"", "1-64 characters of [a-zA-Z0-9_.-]");
+    }
+
+    @Test
+    void anEndpointThatIsNotAnHttpUriStopsStartupNamingTheProperty(CapturedOutput output) {
+        // A forgotten scheme: "localhost:4573" parses as a URI whose scheme is "localhost".
+        assertStartupFails(Map.of("firehose.producer.client.endpoint", "localhost:4573"), output,
+                "firehose.producer.client.endpoint", "\"localhost:4573\"",
+                "must be an absolute http or https URI with a host");
+    }
+
+    @Test
+    void aRetryWaitUnderOneMillisecondStopsStartup(CapturedOutput output) {
+        // Resilience4j's waits are whole milliseconds: 100us would make the interval function throw
+        // at the first retry, and every record that needed one would fail without it.
+        assertStartupFails(Map.of("firehose.producer.retry.initial-interval", "100us"), output,
+                "firehose.producer.retry.initialInterval", "must be at least 1ms");
+    }
+
+    @Test
+    void aRetryMaxIntervalUnderOneMillisecondStopsStartupNamingIt(CapturedOutput output) {
+        assertStartupFails(Map.of("firehose.producer.retry.max-interval", "500us"), output,
+                "firehose.producer.retry.maxInterval", "must be at least 1ms");
+    }
+
+    @Test
+    void metadataDocumentsTheHealthIndicatorSwitch() throws Exception {
+        // management.health.firehose.enabled is read by a condition, not bound: the IDE knows it only from here.
+        JsonNode metadata;
+        try (InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+            metadata = JsonMapper.builder().build().readTree(in);
+        }
+        assertThat(defaultOf(metadata, "management.health.firehose.enabled")).isEqualTo("true");
+        for (JsonNode property : metadata.get("properties")) {
+            if (property.get("name").asString().equals("management.health.firehose.enabled")) {
+                assertThat(property.path("type").asString()).isEqualTo("java.lang.Boolean");
+                assertThat(property.path("description").asString()).isNotBlank();
+            }
+        }
+    }
+
+    @Test
     void metadataDocumentsEveryProperty() throws Exception {
         JsonNode metadata;
         try (InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {

@@ -1,9 +1,11 @@
 package dev.firehose.producer.spring.internal;
 
+import dev.firehose.producer.FirehoseProducer;
 import dev.firehose.producer.ProducerConfig;
 import dev.firehose.producer.RecordPacking;
 import dev.firehose.producer.spring.FirehoseProducerProperties;
 import io.github.resilience4j.core.IntervalFunction;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.BiConsumer;
@@ -48,6 +50,12 @@ public final class ProducerConfigMapper {
             failed[0] = true;
             fieldError.accept(field, e.getMessage());
         });
+        if (p.getDeliveryStreamName() != null) {
+            // The producer's builder holds the rule; checked here, a bad name is reported as a property.
+            check(fieldError, failed, "deliveryStreamName",
+                    () -> FirehoseProducer.builder().deliveryStreamName(p.getDeliveryStreamName()));
+        }
+        check(fieldError, failed, "client.endpoint", () -> httpUri("client.endpoint", p.getClient().getEndpoint()));
         check(fieldError, failed, "closeTimeout", () -> nonNegative("closeTimeout", p.getCloseTimeout()));
         check(fieldError, failed, "health.bufferFullThreshold",
                 () -> positive("bufferFullThreshold", p.getHealth().getBufferFullThreshold()));
@@ -114,9 +122,9 @@ public final class ProducerConfigMapper {
             onError.accept(field, e);
         };
         set(retryError, "retry.initialInterval",
-                () -> positive("retry.initialInterval", r.getInitialInterval()));
+                () -> retryWait("retry.initialInterval", r.getInitialInterval()));
         set(retryError, "retry.maxInterval",
-                () -> positive("retry.maxInterval", r.getMaxInterval()));
+                () -> retryWait("retry.maxInterval", r.getMaxInterval()));
         set(retryError, "retry.multiplier", () -> {
             if (!(r.getMultiplier() >= 1.0)) {
                 throw new IllegalArgumentException("retry.multiplier must be at least 1.0, was " + r.getMultiplier());
@@ -200,11 +208,35 @@ public final class ProducerConfigMapper {
         return (int) bytes;
     }
 
+    /** Null (the region's endpoint), or an absolute http(s) URI: "localhost:4573" would parse with scheme "localhost". */
+    private static void httpUri(String name, URI uri) {
+        if (uri == null) {
+            return;
+        }
+        String scheme = uri.getScheme();
+        if (uri.getHost() == null || !("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))) {
+            throw new IllegalArgumentException(name + " must be an absolute http or https URI with a host, such as"
+                    + " https://firehose.eu-west-1.amazonaws.com or http://127.0.0.1:4573, was " + uri);
+        }
+    }
+
     private static void nonNegative(String name, Duration d) {
         Objects.requireNonNull(d, name);
         if (d.isNegative() || d.compareTo(ProducerConfig.MAX_DURATION) > 0) {
             throw new IllegalArgumentException(name + " must be zero or more and at most " + ProducerConfig.MAX_DURATION
                     + ", was " + d);
+        }
+    }
+
+    /**
+     * Resilience4j's waits are whole milliseconds: under 1 ms its interval function throws, when it
+     * is built (max) or at the first retry (initial), and a record that needed a retry would fail.
+     */
+    private static void retryWait(String name, Duration d) {
+        nonNegative(name, d);
+        if (d.compareTo(Duration.ofMillis(1)) < 0) {
+            throw new IllegalArgumentException(name + " must be at least 1ms (retry waits are whole milliseconds), was "
+                    + d);
         }
     }
 
