@@ -158,6 +158,14 @@ public interface FirehoseProducer extends AutoCloseable {
     ProducerStats stats();
 
     /**
+     * The settings the producer was built with, so that what watches it (a health check, a log
+     * line at startup) measures its levels against its own limits.
+     *
+     * @return the producer's configuration
+     */
+    ProducerConfig config();
+
+    /**
      * Adds a listener; it receives events from now on. Adding the same listener twice makes it
      * receive every event twice.
      *

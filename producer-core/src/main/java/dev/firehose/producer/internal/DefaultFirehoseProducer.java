@@ -394,6 +394,11 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
     }
 
     @Override
+    public ProducerConfig config() {
+        return config;
+    }
+
+    @Override
     public ProducerStats stats() {
         return stats.snapshot(accumulator, ticker.read());
     }

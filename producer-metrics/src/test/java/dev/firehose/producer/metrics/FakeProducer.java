@@ -55,6 +55,11 @@ final class FakeProducer implements FirehoseProducer {
     volatile Map<String, StreamStats> streams = Map.of();
 
     @Override
+    public dev.firehose.producer.ProducerConfig config() {
+        return dev.firehose.producer.ProducerConfig.defaults();
+    }
+
+    @Override
     public ProducerStats stats() {
         return new ProducerStats(levels("*", 0, 0, 0, Duration.ZERO), streams, 0, 0, 0);
     }

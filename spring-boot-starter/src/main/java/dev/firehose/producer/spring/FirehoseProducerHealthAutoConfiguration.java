@@ -1,9 +1,7 @@
 package dev.firehose.producer.spring;
 
 import dev.firehose.producer.FirehoseProducer;
-import dev.firehose.producer.ProducerConfig;
 import java.time.Clock;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -15,8 +13,8 @@ import org.springframework.context.annotation.Bean;
 /**
  * The producer's health indicator ({@code firehose}), when the application has Boot's health
  * support ({@code spring-boot-starter-actuator}) and one producer; off with
- * {@code management.health.firehose.enabled=false}. Its buffer bounds are those of the
- * {@code ProducerConfig} bean (the auto-configured one, or the application's), else the defaults.
+ * {@code management.health.firehose.enabled=false}. Its buffer bounds are the producer's own
+ * ({@link FirehoseProducer#config()}), whoever built it.
  */
 @AutoConfiguration(after = FirehoseProducerAutoConfiguration.class)
 @ConditionalOnClass(HealthIndicator.class)
@@ -31,9 +29,8 @@ public class FirehoseProducerHealthAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(name = "firehoseHealthIndicator")
     FirehoseProducerHealthIndicator firehoseHealthIndicator(FirehoseProducer producer,
-            ObjectProvider<ProducerConfig> config, FirehoseProducerProperties properties) {
-        return new FirehoseProducerHealthIndicator(producer, config.getIfUnique(ProducerConfig::defaults),
-                properties.getHealth().getBufferFullThreshold(), properties.getHealth().getFailureWindow(),
+            FirehoseProducerProperties properties) {
+        return new FirehoseProducerHealthIndicator(producer, properties.getHealth().getBufferFullThreshold(), properties.getHealth().getFailureWindow(),
                 Clock.systemUTC());
     }
 }

@@ -50,17 +50,15 @@ public class FirehoseProducerHealthIndicator extends AbstractHealthIndicator imp
     /**
      * An indicator listening to the producer.
      *
-     * @param producer the producer
-     * @param config the producer's settings: its buffer bounds
+     * @param producer the producer, whose own settings give the buffer bounds
      * @param bufferFullThreshold how long the buffer may stay full
      * @param failureWindow how long a stream's failure keeps the producer DOWN
      * @param clock the time
      */
-    public FirehoseProducerHealthIndicator(FirehoseProducer producer, ProducerConfig config,
-            Duration bufferFullThreshold, Duration failureWindow, Clock clock) {
+    public FirehoseProducerHealthIndicator(FirehoseProducer producer, Duration bufferFullThreshold, Duration failureWindow, Clock clock) {
         super("Firehose producer health check failed");
         this.producer = Objects.requireNonNull(producer, "producer");
-        this.config = Objects.requireNonNull(config, "config");
+        this.config = Objects.requireNonNull(producer.config(), "producer.config()");
         this.bufferFullThreshold = Objects.requireNonNull(bufferFullThreshold, "bufferFullThreshold");
         this.failureWindow = Objects.requireNonNull(failureWindow, "failureWindow");
         this.clock = Objects.requireNonNull(clock, "clock");

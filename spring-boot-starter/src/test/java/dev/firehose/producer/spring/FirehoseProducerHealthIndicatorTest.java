@@ -49,7 +49,7 @@ class FirehoseProducerHealthIndicatorTest {
     void aStreamWhoseRecordsFailForGoodIsDownUntilOneIsStored() {
         ProducerConfig config = ProducerConfig.defaults();
         try (FirehoseProducer producer = FirehoseProducer.builder().client(client).config(config).build()) {
-            FirehoseProducerHealthIndicator health = indicator(producer, config);
+            FirehoseProducerHealthIndicator health = indicator(producer);
             producer.put("clicks", "ok\n").join();
             assertThat(health.health().getStatus()).isEqualTo(Status.UP);
 
@@ -71,7 +71,7 @@ class FirehoseProducerHealthIndicatorTest {
     void aFailureCountsForTheWindowOnly() {
         ProducerConfig config = ProducerConfig.defaults();
         try (FirehoseProducer producer = FirehoseProducer.builder().client(client).config(config).build()) {
-            FirehoseProducerHealthIndicator health = indicator(producer, config);
+            FirehoseProducerHealthIndicator health = indicator(producer);
             assertThat(producer.put("orders", "lost\n")).failsWithin(Duration.ofSeconds(10));
             clock.advance(WINDOW.minusSeconds(1));
             assertThat(health.health().getStatus()).isEqualTo(Status.DOWN);
@@ -88,7 +88,7 @@ class FirehoseProducerHealthIndicatorTest {
                 .maxStreamBufferShare(1.0).bufferFullPolicy(BufferFullPolicy.FAIL).build();
         FirehoseProducer producer = FirehoseProducer.builder().client(client).config(config).build();
         try {
-            FirehoseProducerHealthIndicator health = indicator(producer, config);
+            FirehoseProducerHealthIndicator health = indicator(producer);
             for (int i = 0; i < 10; i++) {
                 producer.put("clicks", "r" + i + "\n");
             }
@@ -111,15 +111,16 @@ class FirehoseProducerHealthIndicatorTest {
     void stopsListeningWhenDestroyed() {
         ProducerConfig config = ProducerConfig.defaults();
         try (FirehoseProducer producer = FirehoseProducer.builder().client(client).config(config).build()) {
-            FirehoseProducerHealthIndicator health = indicator(producer, config);
+            FirehoseProducerHealthIndicator health = indicator(producer);
             health.destroy();
             assertThat(producer.put("orders", "lost\n")).failsWithin(Duration.ofSeconds(10));
             assertThat(health.health().getStatus()).isEqualTo(Status.UP);
         }
     }
 
-    private FirehoseProducerHealthIndicator indicator(FirehoseProducer producer, ProducerConfig config) {
-        return new FirehoseProducerHealthIndicator(producer, config, THRESHOLD, WINDOW, clock);
+    /** The indicator takes the producer's buffer bounds from the producer itself. */
+    private FirehoseProducerHealthIndicator indicator(FirehoseProducer producer) {
+        return new FirehoseProducerHealthIndicator(producer, THRESHOLD, WINDOW, clock);
     }
 
     /** A clock that moves only when the test says so. */
