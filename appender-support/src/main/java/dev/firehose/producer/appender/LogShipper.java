@@ -135,7 +135,9 @@ public final class LogShipper implements AutoCloseable {
 
     /**
      * Encodes an event on the calling thread and puts it, unless it is excluded. Never throws:
-     * whatever goes wrong is counted and reported.
+     * whatever goes wrong is counted and reported, an encoder's {@link LinkageError},
+     * {@link StackOverflowError} or {@link AssertionError} included (only the JVM's own failures,
+     * such as {@link OutOfMemoryError}, pass through).
      *
      * @param event the framework's event
      * @param loggerName the name of the logger the event was logged with
@@ -158,7 +160,9 @@ public final class LogShipper implements AutoCloseable {
             byte[] data;
             try {
                 data = encoder.apply(event);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError | StackOverflowError | AssertionError e) {
+                // A layout with a bug, or one that misses a class at run time: that event only. The
+                // errors of the JVM itself (out of memory) are not the appender's to hide.
                 drop(droppedOther, e);
                 return;
             }
@@ -250,7 +254,7 @@ public final class LogShipper implements AutoCloseable {
         }
     }
 
-    private void drop(LongAdder reason, RuntimeException cause) {
+    private void drop(LongAdder reason, Throwable cause) {
         reason.increment();
         if (!dropGate.tryOpen()) {
             return;

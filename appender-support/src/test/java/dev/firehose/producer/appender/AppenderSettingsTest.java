@@ -67,6 +67,21 @@ class AppenderSettingsTest {
     }
 
     @Test
+    void aSettingSetToNullIsNamedAsMissing() {
+        AppenderSettings s = new AppenderSettings();
+        s.setStreamName("app-logs");
+        s.setMaxBufferedBytes(null);
+        s.setLingerTime(null);
+        s.setCloseTimeout(null);
+        assertThatThrownBy(s::resolve).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxBufferedBytes must be a size (for example 1048576, 512KiB, 32MiB, 8MB),"
+                        + " was null")
+                .hasMessageContaining("lingerTime must be a duration (for example 250ms, 5s, 2m, 1h, PT5S), was null")
+                .hasMessageContaining("closeTimeout must be a duration")
+                .hasMessageNotContaining("NullPointer").hasMessageNotContaining("Cannot invoke");
+    }
+
+    @Test
     void rulesBetweenSettingsAreChecked() {
         AppenderSettings s = new AppenderSettings();
         s.setStreamName("app-logs");

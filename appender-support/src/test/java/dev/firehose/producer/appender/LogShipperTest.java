@@ -120,6 +120,32 @@ class LogShipperTest {
     }
 
     @Test
+    void anEncoderThatThrowsAnErrorDropsOnlyThatEventAndNeverReachesTheLoggingCall() {
+        LogShipper s = shipper();
+        // A layout that recurses without end, or misses a class at run time, throws an Error.
+        Function<String, byte[]> failsOnThree = e -> {
+            if (e.equals("e3")) {
+                throw new StackOverflowError("layout recursed on e3");
+            }
+            if (e.equals("e5")) {
+                throw new NoClassDefFoundError("com/example/MissingJsonWriter");
+            }
+            return UTF8.apply(e);
+        };
+        for (int i = 0; i < 10; i++) {
+            String event = "e" + i;
+            assertThatCode(() -> s.ship(event, "app", failsOnThree)).doesNotThrowAnyException();
+        }
+        ShipperStats stats = s.close(Duration.ofSeconds(5));
+
+        assertThat(stats.droppedOther()).isEqualTo(2);
+        assertThat(stats.accepted()).isEqualTo(8).isEqualTo(stats.delivered());
+        assertThat(storedLines()).containsExactlyInAnyOrder("e0", "e1", "e2", "e4", "e6", "e7", "e8", "e9");
+        assertThat(reports).anyMatch(r -> r.startsWith("WARN Firehose appender TEST: dropped 1 events")
+                && r.contains("layout recursed on e3"));
+    }
+
+    @Test
     void whatIsLoggedWhileAnEventIsBeingShippedIsExcluded() {
         LogShipper s = shipper();
         // An encoder that logs, as a layout with a bug (or a lookup that logs) would.

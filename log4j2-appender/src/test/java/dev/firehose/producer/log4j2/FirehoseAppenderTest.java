@@ -8,6 +8,8 @@ import dev.firehose.local.Faults;
 import dev.firehose.local.FirehoseLocal;
 import dev.firehose.producer.appender.LogShipper;
 import dev.firehose.producer.appender.ShipperStats;
+import dev.firehose.producer.metrics.FirehoseProducerMetrics;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -333,6 +335,39 @@ class FirehoseAppenderTest {
 
     @Test
     @Order(7)
+    void aReloadedConfigurationKeepsTheMetersOfTheNewAppenderAndLosesNoEvent() throws Exception {
+        String stream = newStream();
+        FirehoseAppender first = configure("log4j2-json.xml", properties(stream));
+        logFromThreads(1, 10);
+
+        // A reload of the same file, as monitorInterval does: Log4j2 starts the new appender of the
+        // same name before it stops the old one.
+        FirehoseAppender second = configure("log4j2-json.xml", properties(stream));
+        assertThat(second).isNotSameAs(first);
+        assertThat(first.isStopped()).isTrue();
+        logFromThreads(1, 20);
+
+        Counter put = registry.find(FirehoseProducerMetrics.PUT_RECORDS).tag("appender", "FIREHOSE").counter();
+        assertThat(put).as("the new appender's producer meters are registered").isNotNull();
+        assertThat(put.count()).as("they count the new appender's events only").isBetween(20.0, 29.0);
+        assertThat(registry.find("firehose.appender.dropped.events").tag("appender", "FIREHOSE").functionCounters())
+                .as("the new appender's dropped-events counters are registered").hasSize(3);
+
+        stopAppender();
+        assertThat(registry.find("firehose.appender.dropped.events").meters()).as("removed when it stops").isEmpty();
+        Map<String, Long> delivered = appMessages(DeliveredEvents.of(local, stream));
+        Set<String> expected = new HashSet<>();
+        for (int i = 0; i < 20; i++) {
+            expected.add("event 0-" + i);
+        }
+        assertThat(delivered.keySet()).isEqualTo(expected);
+        assertThat(delivered).allSatisfy((message, times) -> assertThat(times)
+                .isEqualTo(Integer.parseInt(message.substring("event 0-".length())) < 10 ? 2 : 1));
+        assertThat(first.stats().failed() + second.stats().failed()).isZero();
+    }
+
+    @Test
+    @Order(8)
     void eventsLoggedJustBeforeTheLoggingSystemStopsAreDelivered() throws Exception {
         String stream = newStream();
         FirehoseAppender appender = configure("log4j2-json.xml", properties(stream, "test.lingerTime", "30s"));

@@ -23,9 +23,12 @@ public final class Units {
      * @param setting the setting's name, for the message
      * @param text the value as written
      * @return the duration
-     * @throws IllegalArgumentException naming the setting and the value if it cannot be read
+     * @throws IllegalArgumentException naming the setting and the value if it is null or cannot be read
      */
     public static Duration duration(String setting, String text) {
+        if (text == null) {
+            throw unreadable(setting, null, "a duration");
+        }
         String t = text.trim();
         if (t.startsWith("P") || t.startsWith("p")) {
             try {
@@ -58,9 +61,12 @@ public final class Units {
      * @param setting the setting's name, for the message
      * @param text the value as written
      * @return the number of bytes
-     * @throws IllegalArgumentException naming the setting and the value if it cannot be read
+     * @throws IllegalArgumentException naming the setting and the value if it is null or cannot be read
      */
     public static long bytes(String setting, String text) {
+        if (text == null) {
+            throw unreadable(setting, null, "a size");
+        }
         Matcher m = AMOUNT.matcher(text.trim());
         if (!m.matches()) {
             throw unreadable(setting, text, "a size");
@@ -110,7 +116,7 @@ public final class Units {
 
     private static IllegalArgumentException unreadable(String setting, String text, String what) {
         String example = what.equals("a size") ? "1048576, 512KiB, 32MiB, 8MB" : "250ms, 5s, 2m, 1h, PT5S";
-        return new IllegalArgumentException(setting + " must be " + what + " (for example " + example + "), was '"
-                + text + "'");
+        return new IllegalArgumentException(setting + " must be " + what + " (for example " + example + "), was "
+                + (text == null ? "null" : "'" + text + "'"));
     }
 }
