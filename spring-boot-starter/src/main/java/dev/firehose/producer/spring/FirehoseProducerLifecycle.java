@@ -21,8 +21,9 @@ import org.springframework.context.SmartLifecycle;
  * {@code PutAfterCloseException}.
  *
  * <p>The producers are the {@code FirehoseProducer} beans created when the context started, the
- * application's own included. A producer cannot start again: stopping the context closes them for
- * good.
+ * application's own included. A producer cannot start again: stopping the context (or a CRaC
+ * checkpoint, which stops it) closes them for good. Pausing the context ({@code pause()}) leaves
+ * them running.
  */
 public class FirehoseProducerLifecycle implements SmartLifecycle {
 
@@ -85,5 +86,11 @@ public class FirehoseProducerLifecycle implements SmartLifecycle {
     @Override
     public int getPhase() {
         return PHASE;
+    }
+
+    /** @return false: a producer cannot start again, so a pause must not close it */
+    @Override
+    public boolean isPauseable() {
+        return false;
     }
 }

@@ -87,6 +87,16 @@ class FirehoseProducerAutoConfigurationTest {
     }
 
     @Test
+    void pausingTheContextLeavesTheProducerRunning() {
+        // A producer cannot start again: a pause (and the restart after it) must not close it.
+        toLocal().run(context -> {
+            context.pause();
+            context.restart();
+            putsOneRecord(context);
+        });
+    }
+
+    @Test
     void backsOffWhenTheApplicationDefinesAProducer() {
         FirehoseProducer own = FirehoseProducer.builder().client(local.syncClient()).build();
         try {
