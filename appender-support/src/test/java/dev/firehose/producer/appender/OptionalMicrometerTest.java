@@ -31,11 +31,12 @@ import org.junit.jupiter.api.Timeout;
 class OptionalMicrometerTest {
 
     private static final List<String> LEFT_OFF = List.of("io.micrometer.", "dev.firehose.producer.metrics.");
+    private static final List<String> METRICS_LEFT_OFF = List.of("dev.firehose.producer.metrics.");
 
     @Test
     void theShipperShipsWithoutMicrometerAndNeverLoadsItsMeters() throws Exception {
         try (FirehoseLocal local = FirehoseLocal.builder().build().start();
-             WithoutMicrometer loader = new WithoutMicrometer()) {
+             WithoutMicrometer loader = new WithoutMicrometer(LEFT_OFF)) {
             local.createDeliveryStream("no-meters");
             assertThatThrownBy(() -> Class.forName("io.micrometer.core.instrument.Metrics", false, loader))
                     .isInstanceOf(ClassNotFoundException.class);
@@ -50,6 +51,24 @@ class OptionalMicrometerTest {
             assertThat(local.ledger().count("no-meters")).isEqualTo(1);
             assertThat(loader.loaded).contains(LogShipper.class.getName())
                     .noneMatch(n -> n.endsWith(".MicrometerMeters"));
+        }
+    }
+
+    @Test
+    void withMicrometerButWithoutTheProducersMetersItShipsAndSaysWhyThereAreNoMeters() throws Exception {
+        try (FirehoseLocal local = FirehoseLocal.builder().build().start();
+             WithoutMicrometer loader = new WithoutMicrometer(METRICS_LEFT_OFF)) {
+            local.createDeliveryStream("no-meters");
+            Class<?> probe = loader.loadClass(Probe.class.getName());
+            @SuppressWarnings("unchecked")
+            Function<String, Map<String, Object>> run =
+                    (Function<String, Map<String, Object>>) probe.getDeclaredConstructor().newInstance();
+            Map<String, Object> seen = run.apply(local.endpoint().toString());
+
+            assertThat(seen).containsEntry("delivered", 3L);
+            assertThat(seen.get("reports")).asList().singleElement().asString()
+                    .contains("firehose-producer-metrics").contains("NOMETERS");
+            assertThat(loader.loaded).noneMatch(n -> n.endsWith(".MicrometerMeters"));
         }
     }
 
@@ -89,14 +108,16 @@ class OptionalMicrometerTest {
 
     private static final class WithoutMicrometer extends URLClassLoader {
         final Set<String> loaded = ConcurrentHashMap.newKeySet();
+        private final List<String> leftOff;
 
-        WithoutMicrometer() {
+        WithoutMicrometer(List<String> leftOff) {
             super("without-micrometer", classPath(), ClassLoader.getPlatformClassLoader());
+            this.leftOff = leftOff;
         }
 
         @Override
         protected Class<?> findClass(String name) throws ClassNotFoundException {
-            if (LEFT_OFF.stream().anyMatch(name::startsWith)) {
+            if (leftOff.stream().anyMatch(name::startsWith)) {
                 throw new ClassNotFoundException(name + " (left off this class path)");
             }
             Class<?> type = super.findClass(name);

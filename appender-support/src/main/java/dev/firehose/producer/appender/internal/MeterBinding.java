@@ -7,16 +7,17 @@ import java.util.function.Supplier;
 
 /**
  * Registers a shipper's meters when Micrometer and {@code firehose-producer-metrics} are on the
- * class path; without them, does nothing. The classes that name Micrometer are loaded only once
- * both are found.
+ * class path; without Micrometer, does nothing; with Micrometer alone, says (once per appender
+ * start) that the meters need {@code firehose-producer-metrics}. The classes that name Micrometer
+ * are loaded only once both are found.
  */
 public final class MeterBinding {
 
     /** A binding that registered nothing. */
     public static final AutoCloseable NONE = () -> { };
 
-    private static final String[] REQUIRED = {"io.micrometer.core.instrument.Metrics",
-        "dev.firehose.producer.metrics.FirehoseProducerMetrics"};
+    private static final String MICROMETER = "io.micrometer.core.instrument.Metrics";
+    private static final String PRODUCER_METRICS = "dev.firehose.producer.metrics.FirehoseProducerMetrics";
 
     private MeterBinding() {
     }
@@ -30,7 +31,16 @@ public final class MeterBinding {
      */
     public static AutoCloseable bindIfPresent(String appender, FirehoseProducer producer, Supplier<ShipperStats> stats,
             StatusReporter status) {
-        if (!present()) {
+        if (!present(MICROMETER)) {
+            return NONE;
+        }
+        if (!present(PRODUCER_METRICS)) {
+            try {
+                status.warn("Firehose appender " + appender + ": Micrometer is on the class path but"
+                        + " firehose-producer-metrics is not; add it to get the appender's meters", null);
+            } catch (RuntimeException ignored) {
+                // A status system that throws must not stop the appender from starting.
+            }
             return NONE;
         }
         try {
@@ -45,15 +55,12 @@ public final class MeterBinding {
         }
     }
 
-    static boolean present() {
-        ClassLoader loader = MeterBinding.class.getClassLoader();
-        for (String name : REQUIRED) {
-            try {
-                Class.forName(name, false, loader);
-            } catch (ClassNotFoundException | LinkageError e) {
-                return false;
-            }
+    private static boolean present(String name) {
+        try {
+            Class.forName(name, false, MeterBinding.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
         }
-        return true;
     }
 }
