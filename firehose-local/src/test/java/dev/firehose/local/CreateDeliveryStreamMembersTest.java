@@ -170,6 +170,28 @@ class CreateDeliveryStreamMembersTest {
     }
 
     @Test
+    void membersOutsideTheApiInsideNestedStructuresAreRefusedByName() throws Exception {
+        String[] destinations = {
+            "\"BufferingHints\":{\"SizeInMBs\":1,\"IntervalInSecond\":0}",
+            "\"ProcessingConfiguration\":{\"Enabled\":true,\"Processors\":[{\"Type\":\"AppendDelimiterToRecord\","
+                    + "\"Parameter\":[]}]}",
+            "\"CloudWatchLoggingOptions\":{\"Enable\":true}",
+        };
+        String[] named = {"IntervalInSecond", "Parameter", "Enable"};
+        for (int i = 0; i < destinations.length; i++) {
+            HttpResponse<String> res = Clients.rawPost(local, "Firehose_20150804.CreateDeliveryStream",
+                    "{\"DeliveryStreamName\":\"nested\",\"ExtendedS3DestinationConfiguration\":{\"BucketARN\":\""
+                            + BUCKET_ARN + "\",\"RoleARN\":\"" + ROLE_ARN + "\"," + destinations[i] + "}}", true);
+
+            assertThat(res.statusCode()).as(destinations[i]).isEqualTo(400);
+            JsonNode body = JSON.readTree(res.body());
+            assertThat(body.get("__type").asText()).isEqualTo("InvalidArgumentException");
+            assertThat(body.get("message").asText()).contains("[" + named[i] + "]");
+            assertThat(sync.listDeliveryStreams(r -> { }).deliveryStreamNames()).doesNotContain("nested");
+        }
+    }
+
+    @Test
     void directPutThroughputHintIsDescribed() {
         sync.createDeliveryStream(extended("hinted", b -> b).toBuilder()
                 .directPutSourceConfiguration(d -> d.throughputHintInMBs(10)).build());

@@ -179,6 +179,25 @@ class DynamicPartitioningTest {
     }
 
     @Test
+    void aKeyValueThatLeavesAnEmptySegmentInTheKeyGoesToTheErrorOutput() throws Exception {
+        create("a/!{partitionKeyFromQuery:k}/", extraction("{k: .k}"));
+
+        put("{\"k\":\"\"}", "{\"k\":\"ok\"}", "{\"k\":\"x//y\"}");
+        local.deliverNow();
+
+        assertThat(DeliveredObjects.under(dir, "my-bucket/a/ok/").values()).containsExactly("{\"k\":\"ok\"}");
+        List<JsonNode> failed = errorDocuments(DeliveredObjects.under(dir, "my-bucket/errors/partitioning-failed/")
+                .values().iterator().next());
+        assertThat(failed).extracting(DynamicPartitioningTest::rawData)
+                .containsExactly("{\"k\":\"\"}", "{\"k\":\"x//y\"}");
+        assertThat(failed).extracting(d -> d.get("errorCode").asText())
+                .containsOnly("DynamicPartitioning.PrefixEvaluationFailed");
+        // The ledger: 3 stored = 1 in a data object + 2 failed, and nothing else was written.
+        assertThat(local.ledger().count("dp")).isEqualTo(3);
+        assertThat(DeliveredObjects.read(dir)).hasSize(2);
+    }
+
+    @Test
     void recordsThatAreNotJsonOrHaveObjectValuedKeysFailOneByOne() throws Exception {
         create("k=!{partitionKeyFromQuery:k}/",
                 processor(ProcessorType.RECORD_DE_AGGREGATION, "SubRecordType", "DELIMITED", "Delimiter", "Cg=="),

@@ -90,7 +90,7 @@ class PrefixExpressionsTest {
         local.deliverNow();
 
         assertThat(DeliveredObjects.read(dir).keySet()).hasSize(2)
-                .allSatisfy(k -> assertThat(k).matches("my-bucket/[0-9a-f]{11}/rand-1-.*"))
+                .allSatisfy(k -> assertThat(k).matches("my-bucket/[0-9a-f]{11}/2026/03/04/05/rand-1-.*"))
                 .extracting(k -> k.substring(0, 21)).doesNotHaveDuplicates();
     }
 
@@ -109,6 +109,18 @@ class PrefixExpressionsTest {
                 .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("must include it");
         assertThatThrownBy(() -> create("s", "a/!{timestamp:qqqqqq}/", "e/!{firehose:error-output-type}"))
                 .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("DateTimeFormatter");
+        assertThat(sync.listDeliveryStreams(r -> { }).deliveryStreamNames()).isEmpty();
+    }
+
+    @Test
+    void aPrefixWithAnEmptySegmentIsRefusedRatherThanStoredUnderAnotherKey() {
+        // Files cannot hold the key "logs//2026/...": the object would be served as "logs/2026/...".
+        assertThatThrownBy(() -> create("s", "logs//", ""))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("Prefix 'logs//'").hasMessageContaining("not supported by firehose-local");
+        assertThatThrownBy(() -> create("s", "logs/", "errors//"))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("ErrorOutputPrefix 'errors//'");
         assertThat(sync.listDeliveryStreams(r -> { }).deliveryStreamNames()).isEmpty();
     }
 

@@ -334,4 +334,35 @@ class S3ApiTest {
         assertThatThrownBy(() -> s3.getObjectAsBytes(r -> r.bucket(BUCKET).key("2026/03/04/05/.clicks-partial.tmp")))
                 .isInstanceOf(NoSuchKeyException.class);
     }
+
+    @Test
+    void objectsUnderADotNamedFolderAreListedAndRead() {
+        create("clicks", "app/.staging/", CompressionFormat.UNCOMPRESSED);
+        deliver("clicks", 3);
+
+        List<String> keys = allKeys();
+
+        assertThat(keys).singleElement().asString().startsWith("app/.staging/2026/03/04/05/clicks-1-");
+        assertThat(s3.getObjectAsBytes(r -> r.bucket(BUCKET).key(keys.get(0))).asUtf8String())
+                .isEqualTo(String.join("", put));
+        assertThat(s3.listObjectsV2(r -> r.bucket(BUCKET).prefix("app/").delimiter("/")).commonPrefixes())
+                .extracting(CommonPrefix::prefix).containsExactly("app/.staging/");
+    }
+
+    @Test
+    void multipartUploadsAreNotImplementedInS3sShape() {
+        s3.createBucket(r -> r.bucket("uploads"));
+
+        assertThatThrownBy(() -> s3.createMultipartUpload(r -> r.bucket("uploads").key("big")))
+                .isInstanceOfSatisfying(S3Exception.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(501);
+                    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("NotImplemented");
+                });
+        assertThatThrownBy(() -> s3.deleteObjects(r -> r.bucket("uploads")
+                        .delete(d -> d.objects(o -> o.key("big")))))
+                .isInstanceOfSatisfying(S3Exception.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(501);
+                    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("NotImplemented");
+                });
+    }
 }

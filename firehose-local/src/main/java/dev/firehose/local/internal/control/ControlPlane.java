@@ -185,9 +185,10 @@ public final class ControlPlane {
             throw ApiError.invalidArgument(field + " of " + prefix.length() + " characters exceeds 1024 characters.");
         }
         if (prefix.startsWith("/") || prefix.contains("\\") || ("/" + prefix + "/").contains("/../")
-                || ("/" + prefix).contains("/./")) {
+                || ("/" + prefix).contains("/./") || prefix.contains("//")) {
             throw ApiError.invalidArgument(field + " '" + prefix + "' is not supported by firehose-local: "
-                    + "it must be a relative key prefix with no '.', '..' or '\\' segments.");
+                    + "it keeps objects as files, so a prefix must be relative, with no empty ('//'), '.' or '..' "
+                    + "segments and no '\\'.");
         }
     }
 

@@ -41,6 +41,14 @@ final class CreateRequestChecks {
             "ProcessingConfiguration", "S3BackupMode", "S3BackupConfiguration", "DataFormatConversionConfiguration",
             "DynamicPartitioningConfiguration", "FileExtension", "CustomTimeZone");
 
+    /** The members of the structures inside a destination configuration that firehose-local reads. */
+    private static final Map<String, Set<String>> NESTED_MEMBERS = Map.of(
+            "BufferingHints", Set.of("SizeInMBs", "IntervalInSeconds"),
+            "EncryptionConfiguration", Set.of("NoEncryptionConfig", "KMSEncryptionConfig"),
+            "CloudWatchLoggingOptions", Set.of("Enabled", "LogGroupName", "LogStreamName"),
+            "ProcessingConfiguration", Set.of("Enabled", "Processors"),
+            "DynamicPartitioningConfiguration", Set.of("RetryOptions", "Enabled"));
+
     private CreateRequestChecks() {
     }
 
@@ -97,6 +105,7 @@ final class CreateRequestChecks {
         }
         boolean extended = kind.startsWith("ExtendedS3");
         Members.refuseUnknown(dest, kind, extended ? EXTENDED_S3_MEMBERS : S3_MEMBERS);
+        refuseUnknownNested(dest, kind);
         List<String> problems = new ArrayList<>();
         String path = Members.path("", kind);
         JsonNode encryption = dest.get("EncryptionConfiguration");
@@ -146,6 +155,38 @@ final class CreateRequestChecks {
         if (zone != null && !zone.isEmpty() && !zone.equals("UTC")) {
             throw Members.refused(kind + ".CustomTimeZone '" + zone + "'", "object keys and prefixes use UTC; "
                     + "leave it out or use UTC.");
+        }
+    }
+
+    /**
+     * Refuses, naming them, the members outside the API in the structures of a destination that
+     * firehose-local reads (a misspelt {@code IntervalInSecond} would otherwise leave the default).
+     */
+    private static void refuseUnknownNested(JsonNode dest, String kind) {
+        NESTED_MEMBERS.forEach((member, known) -> {
+            JsonNode node = dest.get(member);
+            if (node != null && node.isObject()) {
+                Members.refuseUnknown(node, kind + "." + member, known);
+            }
+        });
+        JsonNode dp = dest.path("DynamicPartitioningConfiguration").path("RetryOptions");
+        if (dp.isObject()) {
+            Members.refuseUnknown(dp, kind + ".DynamicPartitioningConfiguration.RetryOptions", Set.of("DurationInSeconds"));
+        }
+        JsonNode processors = dest.path("ProcessingConfiguration").path("Processors");
+        for (int i = 0; processors.isArray() && i < processors.size(); i++) {
+            JsonNode p = processors.get(i);
+            String at = kind + ".ProcessingConfiguration.Processors[" + i + "]";
+            if (p.isObject()) {
+                Members.refuseUnknown(p, at, Set.of("Type", "Parameters"));
+            }
+            JsonNode params = p.path("Parameters");
+            for (int j = 0; params.isArray() && j < params.size(); j++) {
+                if (params.get(j).isObject()) {
+                    Members.refuseUnknown(params.get(j), at + ".Parameters[" + j + "]",
+                            Set.of("ParameterName", "ParameterValue"));
+                }
+            }
         }
     }
 

@@ -50,7 +50,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * The HTTP/1.1 server (Netty, bound to 127.0.0.1 unless told otherwise): routes {@code POST /} to
  * the Firehose protocol, {@link CloudWatchService#PATH_PREFIX}, CloudWatch JSON targets and
  * form-encoded query-protocol calls to CloudWatch, {@code /_local/} to the admin endpoint, and the
- * other GET, HEAD, PUT and DELETE requests to the S3 API.
+ * other GET, HEAD, PUT and DELETE requests, and POSTs below a bucket, to the S3 API.
  * Requests are handled on the event-loop thread that read them; added latency is a scheduled
  * write, never a sleep; a dropped connection is closed with nothing written.
  */
@@ -146,7 +146,7 @@ public final class HttpEndpoint implements AutoCloseable {
             String uri = req.uri();
             boolean root = uri.equals("/") || uri.startsWith("/?");
             if (!uri.startsWith(CloudWatchService.PATH_PREFIX) && !uri.startsWith(AdminApi.PATH_PREFIX)
-                    && S3Api.serves(req.method().name()) && !(root && CloudWatchService.handlesQuery(
+                    && S3Api.serves(req.method().name(), uri) && !(root && CloudWatchService.handlesQuery(
                             req.method().name(), req.headers().get(HttpHeaderNames.CONTENT_TYPE), uri))) {
                 S3ReplyWriter.send(ctx, s3.handle(S3Request.of(req.method().name(), uri, lowerCaseHeaders(req),
                         copy(body, offset, length))), keepAlive);

@@ -182,15 +182,20 @@ public final class JqQuery {
             return path;
         }
 
+        /** An identifier as jq 1.6 lexes it: {@code [a-zA-Z_][a-zA-Z_0-9]*} (ASCII only; quote other names). */
         private String identifier() {
             int start = i;
-            if (i < s.length() && (Character.isLetter(s.charAt(i)) || s.charAt(i) == '_')) {
+            if (i < s.length() && isIdentifierStart(s.charAt(i))) {
                 i++;
-                while (i < s.length() && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '_')) {
+                while (i < s.length() && (isIdentifierStart(s.charAt(i)) || (s.charAt(i) >= '0' && s.charAt(i) <= '9'))) {
                     i++;
                 }
             }
             return s.substring(start, i);
+        }
+
+        private static boolean isIdentifierStart(char c) {
+            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
         }
 
         /** A JSON string with the escapes \" \\ \/ \b \f \n \r \t and \\uXXXX. */

@@ -48,6 +48,7 @@ public final class PrefixTemplate {
     private final List<Part> parts;
     private final boolean hasExpressions;
     private final boolean hasErrorOutputType;
+    private final boolean hasTimestamp;
     private final Set<String> partitionKeys;
 
     private PrefixTemplate(String source, List<Part> parts) {
@@ -55,6 +56,7 @@ public final class PrefixTemplate {
         this.parts = List.copyOf(parts);
         this.hasExpressions = parts.stream().anyMatch(p -> !(p instanceof Literal));
         this.hasErrorOutputType = parts.stream().anyMatch(p -> p instanceof ErrorOutputType);
+        this.hasTimestamp = parts.stream().anyMatch(p -> p instanceof Timestamp);
         Set<String> keys = new LinkedHashSet<>();
         parts.stream().filter(p -> p instanceof PartitionKey).forEach(p -> keys.add(((PartitionKey) p).name()));
         this.partitionKeys = Collections.unmodifiableSet(keys);
@@ -159,6 +161,11 @@ public final class PrefixTemplate {
 
     public boolean hasErrorOutputType() {
         return hasErrorOutputType;
+    }
+
+    /** Whether it holds at least one {@code !{timestamp:...}} expression. */
+    public boolean hasTimestamp() {
+        return hasTimestamp;
     }
 
     /** The names of its {@code !{partitionKeyFromQuery:name}} expressions, in order of appearance. */

@@ -13,8 +13,10 @@ import java.util.random.RandomGenerator;
  * A stream's {@code Prefix} and {@code ErrorOutputPrefix} with the service's rules between them,
  * checked when the stream is created, and their evaluation into the key prefix of an object:
  * <ul>
- *   <li>a {@code Prefix} with no expression gets the time folder {@code yyyy/MM/dd/HH/} appended (by
- *       plain concatenation); a prefix with any expression is used as evaluated;</li>
+ *   <li>a {@code Prefix} with no {@code timestamp} expression gets the time folder {@code yyyy/MM/dd/HH/}
+ *       appended (by plain concatenation), as the service appends {@code !{timestamp:yyyy/MM/dd/HH/}};
+ *       a prefix with a {@code timestamp} expression, or any prefix of a stream with dynamic
+ *       partitioning, is used as evaluated;</li>
  *   <li>{@code ErrorOutputPrefix} may be empty only if {@code Prefix} has no expression; then failed
  *       records go under {@code <Prefix><error-output-type>/yyyy/MM/dd/HH/}; an {@code ErrorOutputPrefix}
  *       with no expression gets {@code <error-output-type>/yyyy/MM/dd/HH/} appended; one with
@@ -37,14 +39,16 @@ public final class Prefixes {
             + "of a prefix expression when Dynamic Partitioning is enabled.";
 
     private static final Prefixes NONE = new Prefixes(PrefixTemplate.parse("Prefix", ""),
-            PrefixTemplate.parse("ErrorOutputPrefix", ""));
+            PrefixTemplate.parse("ErrorOutputPrefix", ""), false);
 
     private final PrefixTemplate data;
     private final PrefixTemplate error;
+    private final boolean appendsTimeFolder;
 
-    private Prefixes(PrefixTemplate data, PrefixTemplate error) {
+    private Prefixes(PrefixTemplate data, PrefixTemplate error, boolean dynamicPartitioning) {
         this.data = data;
         this.error = error;
+        this.appendsTimeFolder = !dynamicPartitioning && !data.hasTimestamp();
     }
 
     /** No prefixes: objects under {@code yyyy/MM/dd/HH/}. */
@@ -97,7 +101,7 @@ public final class Prefixes {
                         + (queryKeys.isEmpty() ? "none" : String.join(", ", queryKeys)) + ").");
             }
         }
-        return new Prefixes(data, error);
+        return new Prefixes(data, error, dynamicPartitioning);
     }
 
     public String prefix() {
@@ -116,7 +120,7 @@ public final class Prefixes {
     /** The key prefix of a data object whose oldest record arrived at {@code time}. */
     public String data(Instant time, Map<String, String> keys, RandomGenerator random) {
         String evaluated = data.evaluate(time, keys, null, random);
-        return data.hasExpressions() ? evaluated : evaluated + TIME_FOLDER.format(time);
+        return appendsTimeFolder ? evaluated + TIME_FOLDER.format(time) : evaluated;
     }
 
     /** The key prefix of an error object of {@code errorType} whose oldest record arrived at {@code time}. */

@@ -117,8 +117,12 @@ public final class RecordRouter {
                         + "directory";
             }
         }
-        if (evaluated.startsWith("/")) {
-            return "it starts with '/', which firehose-local cannot store in its data directory";
+        if (evaluated.startsWith("/") || evaluated.contains("//")) {
+            return "it " + (evaluated.startsWith("/") ? "starts with '/'" : "has an empty segment ('//')")
+                    + ", which firehose-local cannot store in its data directory";
+        }
+        if (evaluated.substring(evaluated.lastIndexOf('/') + 1).startsWith(".")) {
+            return "the object name would start with '.', which firehose-local keeps for files being written";
         }
         return null;
     }

@@ -25,8 +25,8 @@ import java.util.stream.Stream;
 /**
  * The buckets and objects of the data directory, {@code <root>/<bucket>/<key>}: what the streams
  * delivered, read as S3 would serve it. A bucket exists when a stream delivers to it or its
- * directory exists; files and directories whose name starts with {@code .} (deliveries being
- * written) are not objects. Keys are ordered by their UTF-8 bytes, as S3 orders them.
+ * directory exists; files whose name starts with {@code .} (deliveries being written) are not
+ * objects, while folders may have such names (a prefix such as {@code app/.staging/}). Keys are ordered by their UTF-8 bytes, as S3 orders them.
  * Thread-safe; delivered files never change, so ETags (the MD5 of the content, as S3 gives for an
  * object uploaded in one part) are computed once per file.
  */
@@ -150,7 +150,8 @@ public final class ObjectStore {
         Path target = resolveInside(root.resolve(bucket), key);
         if (target == null) {
             throw new IllegalArgumentException("Key '" + key + "' cannot be stored: firehose-local keeps objects as files, "
-                    + "so a key may not be empty, end with '/', or have empty, '.', '..' or dot-named segments");
+                    + "so a key may not be empty, end with '/', have empty, '.' or '..' segments, or a last segment "
+                    + "that starts with '.'");
         }
         try {
             Files.createDirectories(target.getParent());
@@ -173,32 +174,37 @@ public final class ObjectStore {
 
     /**
      * The file of {@code key} under {@code dir}, or {@code null} when the key cannot name one: an
-     * empty segment (so no leading, trailing or doubled {@code /}), or a segment that is {@code .},
-     * {@code ..} or starts with {@code .} (files being written). So no key reaches outside its
-     * bucket.
+     * empty segment (so no leading, trailing or doubled {@code /}), a segment that is {@code .} or
+     * {@code ..}, or a last segment that starts with {@code .} (files being written). So no key
+     * reaches outside its bucket.
      */
     private static Path resolveInside(Path dir, String key) {
         if (key.isEmpty()) {
             return null;
         }
-        for (String segment : key.split("/", -1)) {
-            if (segment.isEmpty() || segment.startsWith(".") || segment.indexOf('\\') >= 0 || segment.indexOf('\0') >= 0) {
+        String[] segments = key.split("/", -1);
+        for (String segment : segments) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..") || segment.indexOf('\\') >= 0
+                    || segment.indexOf('\0') >= 0) {
                 return null;
             }
+        }
+        if (segments[segments.length - 1].startsWith(".")) {
+            return null;
         }
         Path p = dir.resolve(key).normalize();
         return p.startsWith(dir.normalize()) ? p : null;
     }
 
-    /** The key of a file under the bucket directory, or {@code null} for a file that is not an object. */
+    /** The key of a file under the bucket directory, or {@code null} for a file being written (a dot-name). */
     private static String key(Path bucketDir, Path file) {
+        if (file.getFileName().toString().startsWith(".")) {
+            return null;
+        }
         Path rel = bucketDir.relativize(file);
         StringBuilder key = new StringBuilder();
         for (Path segment : rel) {
             String s = segment.toString();
-            if (s.startsWith(".")) {
-                return null;
-            }
             if (key.length() > 0) {
                 key.append('/');
             }

@@ -35,10 +35,15 @@ public final class S3Api {
         this.objects = new ObjectOperations(store);
     }
 
-    /** Whether a request with this method, not taken by another API, is an S3 request. */
-    public static boolean serves(String method) {
+    /**
+     * Whether a request with this method and URI, not taken by another API, is an S3 request: a GET,
+     * HEAD, PUT or DELETE, or a POST below a bucket (multipart uploads, DeleteObjects; answered
+     * NotImplemented). A POST of {@code /} is never S3's: it is the Firehose API.
+     */
+    public static boolean serves(String method, String uri) {
         return switch (method.toUpperCase(Locale.ROOT)) {
             case "GET", "HEAD", "PUT", "DELETE" -> true;
+            case "POST" -> uri.startsWith("/") && !uri.equals("/") && !uri.startsWith("/?");
             default -> false;
         };
     }

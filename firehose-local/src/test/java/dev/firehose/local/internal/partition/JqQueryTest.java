@@ -71,7 +71,10 @@ class JqQueryTest {
         "{a: .x",
         "{a: x}",
         "{a: .}",
-        "{\"a: .x}"
+        "{\"a: .x}",
+        "{a: .caf\u00e9}",
+        "{cl\u00e9: .x}",
+        "{a: .x\u0661}"
     })
     void everythingElseIsRefusedWithTheQueryNamed(String query) {
         assertThatThrownBy(() -> JqQuery.parse(query))

@@ -36,8 +36,14 @@ class PrefixesTest {
         Prefixes p = plain("myPrefix/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/",
                 "err/!{firehose:error-output-type}/");
         assertThat(data(p)).isEqualTo("myPrefix/year=2018/month=08/day=27/hour=10/");
+    }
+
+    @Test
+    void prefixWithExpressionsButNoTimestampGetsTheTimeFolderAppended() {
+        // The service's rule: a Prefix with no timestamp expression gets !{timestamp:yyyy/MM/dd/HH/} appended.
         assertThat(data(plain("r=!{firehose:random-string}/", "e/!{firehose:error-output-type}")))
-                .matches("r=[0-9a-f]{11}/");
+                .matches("r=[0-9a-f]{11}/2018/08/27/10/");
+        assertThat(data(plain("x/!{timestamp:yyyy}/", "e/!{firehose:error-output-type}"))).isEqualTo("x/2018/");
     }
 
     @Test
