@@ -4,6 +4,7 @@ import dev.firehose.local.cloudwatch.CloudWatchService;
 import dev.firehose.local.cloudwatch.MetricStore;
 import dev.firehose.local.internal.AdminApi;
 import dev.firehose.local.internal.Engine;
+import dev.firehose.local.internal.delivery.Delivery;
 import dev.firehose.local.internal.delivery.ObjectSink;
 import dev.firehose.local.internal.delivery.S3Target;
 import dev.firehose.local.internal.http.HttpEndpoint;
@@ -25,8 +26,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -56,6 +57,13 @@ public final class FirehoseLocal implements AutoCloseable {
     public static final String DUMMY_ACCESS_KEY = "firehose-local";
     /** Bucket of streams made by {@link #createDeliveryStream(String)}. */
     public static final String DEFAULT_BUCKET = "firehose-local";
+    /**
+     * How long a stream with zero buffering ({@code BufferingHints.IntervalInSeconds} 0) holds its
+     * records after the oldest arrived, by the endpoint's clock: 20 milliseconds. The records put
+     * within that window (one request, or several) go out as one object at its end; a test with an
+     * injected clock advances the clock by this much and calls {@link #deliverDue()}.
+     */
+    public static final Duration ZERO_BUFFERING_WINDOW = Delivery.ZERO_BUFFERING_WINDOW;
 
     private final Builder config;
     private final Path dataDirectory;
@@ -63,7 +71,8 @@ public final class FirehoseLocal implements AutoCloseable {
     private final Engine engine;
     private final Ledger ledger;
     private final HttpEndpoint http;
-    private final ScheduledExecutorService ticker;
+    /** Runs the periodic delivery check and the zero-buffering timers; its one thread writes those objects. */
+    private final ScheduledThreadPoolExecutor ticker;
     private volatile URI endpoint;
     private volatile boolean closed;
 
@@ -73,16 +82,18 @@ public final class FirehoseLocal implements AutoCloseable {
         this.metricStore = new MetricStore(b.clock);
         ObjectSink objects = b.s3Endpoint == null ? ObjectSink.directory(dataDirectory)
                 : ObjectSink.s3(new S3Target(b.s3Endpoint, b.s3Region, b.s3AccessKey, b.s3SecretKey));
-        this.engine = new Engine(dataDirectory, b.sinkMode, b.seed, b.defaultFaults, b.defaultQuota, b.clock,
-                b.activationDelay, b.ledgerRecordLimit, metricStore, objects);
-        this.ledger = new Ledger(engine.ledger());
-        this.http = new HttpEndpoint(engine.api(), new CloudWatchService(metricStore), new AdminApi(engine), engine.s3(),
-                b.ioThreads);
-        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+        this.ticker = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "firehose-local-delivery");
             t.setDaemon(true);
             return t;
         });
+        // Timers still waiting when close() stops the ticker are dropped: close() delivers every buffer itself.
+        ticker.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.engine = new Engine(dataDirectory, b.sinkMode, b.seed, b.defaultFaults, b.defaultQuota, b.clock,
+                b.activationDelay, b.ledgerRecordLimit, metricStore, objects, this::scheduleDelivery);
+        this.ledger = new Ledger(engine.ledger());
+        this.http = new HttpEndpoint(engine.api(), new CloudWatchService(metricStore), new AdminApi(engine), engine.s3(),
+                b.ioThreads);
     }
 
     /**
@@ -292,12 +303,23 @@ public final class FirehoseLocal implements AutoCloseable {
     }
 
     /**
-     * Writes the buffers whose BufferingHints interval has passed by the endpoint's clock. The
-     * endpoint does this every {@link Builder#deliveryCheckInterval}; a test with an injected clock
-     * advances the clock and calls this.
+     * Writes the buffers whose BufferingHints interval (with zero buffering, the
+     * {@link #ZERO_BUFFERING_WINDOW}) has passed by the endpoint's clock. The endpoint does this
+     * every {@link Builder#deliveryCheckInterval}, and at the end of each zero-buffering window; a
+     * test with an injected clock advances the clock and calls this.
      */
     public void deliverDue() {
         engine.deliverDue();
+    }
+
+    /** The engine's timer for zero-buffering windows: a one-shot task on the ticker, dropped once closed. */
+    private void scheduleDelivery(Duration delay, Runnable task) {
+        try {
+            ticker.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // Closing: close() delivers what is buffered once the server has stopped.
+            log.debug("Zero-buffering timer not set: the endpoint is closing");
+        }
     }
 
     private void deliverDueQuietly() {
@@ -315,8 +337,11 @@ public final class FirehoseLocal implements AutoCloseable {
             return;
         }
         closed = true;
-        // Stop taking requests first, so that nothing arrives after the final delivery.
-        ticker.shutdownNow();
+        // Stop taking requests first, so that nothing arrives after the final delivery. The ticker is
+        // shut down, not interrupted: a delivery it is writing completes (an interrupted file write
+        // would lose its object), and any it would write later finds its buffer already delivered
+        // by deliverNow(), which takes each stream in turn.
+        ticker.shutdown();
         http.close();
         if (!config.sinkMode) {
             engine.deliverNow();
@@ -526,7 +551,8 @@ public final class FirehoseLocal implements AutoCloseable {
         /**
          * How often, in real time, the endpoint checks whether a stream's BufferingHints interval
          * has passed and delivers its buffer. Default {@link #DEFAULT_DELIVERY_CHECK_INTERVAL}
-         * (1 second).
+         * (1 second). Streams with zero buffering do not wait for this check: a timer delivers
+         * their buffer at the end of its {@link FirehoseLocal#ZERO_BUFFERING_WINDOW}.
          *
          * @param interval at least 1 millisecond
          * @return this builder

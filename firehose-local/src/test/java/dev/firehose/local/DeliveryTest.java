@@ -177,13 +177,19 @@ class DeliveryTest {
     }
 
     @Test
-    void zeroIntervalDeliversEveryRequest() {
+    void zeroIntervalDeliversEachWindowOfRequestsTogether() {
         create("now", "", 5, 0, CompressionFormat.UNCOMPRESSED);
 
         put("now", "x");
         put("now", "y");
+        assertThat(objects()).isEmpty();
+        clock.advance(FirehoseLocal.ZERO_BUFFERING_WINDOW);
+        put("now", "z");
+        clock.advance(FirehoseLocal.ZERO_BUFFERING_WINDOW);
+        local.deliverDue();
 
-        assertThat(objects()).hasSize(2);
+        assertThat(objects()).extracting(p -> new String(read(p), StandardCharsets.UTF_8))
+                .containsExactlyInAnyOrder("xy", "z");
     }
 
     @Test

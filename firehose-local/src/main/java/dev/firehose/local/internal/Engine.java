@@ -7,6 +7,7 @@ import dev.firehose.local.cloudwatch.MetricStore;
 import dev.firehose.local.internal.control.ControlPlane;
 import dev.firehose.local.internal.data.DataPlane;
 import dev.firehose.local.internal.delivery.Delivery;
+import dev.firehose.local.internal.delivery.DeliveryTimer;
 import dev.firehose.local.internal.delivery.ObjectSink;
 import dev.firehose.local.internal.ledger.LedgerBook;
 import dev.firehose.local.internal.metrics.FirehoseMetrics;
@@ -45,7 +46,8 @@ public final class Engine {
     private final boolean sink;
 
     public Engine(Path dataDirectory, boolean sink, long seed, Faults faults, Quota quota, Clock clock,
-                  Duration activationDelay, long ledgerRecordLimit, MetricStore metricStore, ObjectSink objects) {
+                  Duration activationDelay, long ledgerRecordLimit, MetricStore metricStore, ObjectSink objects,
+                  DeliveryTimer timer) {
         ObjectMapper mapper = new ObjectMapper();
         this.clock = clock;
         this.sink = sink;
@@ -53,7 +55,7 @@ public final class Engine {
         this.ledger = new LedgerBook(!sink, ledgerRecordLimit);
         FirehoseMetrics metrics = new FirehoseMetrics(metricStore);
         this.objects = objects;
-        this.delivery = new Delivery(objects, metrics, clock);
+        this.delivery = new Delivery(objects, metrics, clock, timer);
         this.control = new ControlPlane(mapper, streams, delivery, clock, activationDelay);
         DataPlane data = new DataPlane(streams, ledger, delivery, metrics, clock, sink, seed);
         this.api = new FirehoseApi(mapper, data, control);
@@ -128,7 +130,7 @@ public final class Engine {
         }
     }
 
-    /** Delivers the buffers whose interval hint has passed by the clock. */
+    /** Delivers the buffers whose interval hint (or zero-buffering window) has passed by the clock. */
     public void deliverDue() {
         Instant now = clock.instant();
         for (StreamRuntime s : streams.all()) {

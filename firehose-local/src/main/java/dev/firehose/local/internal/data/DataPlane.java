@@ -169,7 +169,7 @@ public final class DataPlane {
                         delivery.append(stream, data.get(i), now);
                     }
                 }
-                delivery.requestDone(stream);
+                delivery.requestDone(stream, now);
             }
             if (drawFaults) {
                 dropAfter = random.nextDouble() < faults.dropAfterStoreRate();

@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -21,8 +22,13 @@ import java.util.Map;
 /**
  * Moves the stored records of a stream into per-partition buffers (through its processors, see
  * {@link RecordRouter}) and each buffer to an object in its {@link ObjectSink} when its
- * BufferingHints say so (size reached, or interval passed since the buffer's oldest record), when a
- * request ends on a stream with {@code IntervalInSeconds} 0, or when asked to. Callers hold the stream's monitor; objects are
+ * BufferingHints say so (size reached, or interval passed since the buffer's oldest record), or
+ * when asked to. With {@code IntervalInSeconds} 0 (zero buffering) the interval is
+ * {@link #ZERO_BUFFERING_WINDOW}: the records of one request, and of every request in the window
+ * that its oldest record opened, go out together; a {@link DeliveryTimer} wakes this class at the
+ * window's end, so a zero-buffered stream does not wait for the periodic delivery check.
+ *
+ * <p>Callers hold the stream's monitor, except for the timer's task, which takes it; objects are
  * written on the calling thread. Thread-safe.
  */
 public final class Delivery {
@@ -30,16 +36,31 @@ public final class Delivery {
     /** Active partitions per stream, the service's default quota; records past it go to the error output. */
     public static final int MAX_ACTIVE_PARTITIONS = 500;
 
+    /**
+     * How long a zero-buffered stream ({@code IntervalInSeconds} 0) holds its buffer after the
+     * oldest record arrived, by the endpoint's clock: 20 milliseconds, long enough that records put
+     * together (one request, or a burst of PutRecord calls) share an object, short enough to read
+     * as no buffering at all.
+     */
+    public static final Duration ZERO_BUFFERING_WINDOW = Duration.ofMillis(20);
+
     private static final Logger log = LoggerFactory.getLogger(Delivery.class);
 
     private final ObjectSink sink;
     private final FirehoseMetrics metrics;
     private final Clock clock;
+    private final DeliveryTimer timer;
 
-    public Delivery(ObjectSink sink, FirehoseMetrics metrics, Clock clock) {
+    public Delivery(ObjectSink sink, FirehoseMetrics metrics, Clock clock, DeliveryTimer timer) {
         this.sink = sink;
         this.metrics = metrics;
         this.clock = clock;
+        this.timer = timer;
+    }
+
+    /** How long a buffer of a stream configured as {@code c} waits after its oldest record. */
+    static Duration bufferTime(StreamConfig c) {
+        return c.intervalSeconds() == 0 ? ZERO_BUFFERING_WINDOW : Duration.ofSeconds(c.intervalSeconds());
     }
 
     /** Buffers one stored record, delivering before (to stay under the size hint) and after as due. Holds the stream. */
@@ -68,9 +89,8 @@ public final class Delivery {
     private void appendTo(StreamRuntime s, PartitionId partition, byte[] record, Instant arrival) {
         StreamConfig c = s.config();
         PartitionBuffer b = s.buffer(partition);
-        // With IntervalInSeconds 0 the buffer goes out when the request ends (requestDone), not record by record.
-        boolean intervalDue = c.intervalSeconds() > 0 && b != null && b.intervalDue(arrival, c.intervalSeconds());
-        if (b != null && (intervalDue || b.bytes() + record.length > c.sizeBytes())) {
+        // A request's records share one arrival: the first one closes a buffer that is due, the rest join the new one.
+        if (b != null && (b.due(arrival, bufferTime(c)) || b.bytes() + record.length > c.sizeBytes())) {
             deliver(s, partition);
         }
         s.append(partition, record, arrival);
@@ -80,19 +100,53 @@ public final class Delivery {
     }
 
     /**
-     * Ends a request's appends: with {@code IntervalInSeconds} 0, delivers what the request buffered,
-     * so the records of one request go out together (one object per partition). Holds the stream.
+     * Ends a request's appends at {@code now}, its arrival time. On a zero-buffered stream, sets a
+     * timer for the end of the window that the oldest buffered record opened, unless one is
+     * pending, so that what the window gathers goes out then. Holds the stream.
      */
-    public void requestDone(StreamRuntime s) {
+    public void requestDone(StreamRuntime s, Instant now) {
         if (s.config().intervalSeconds() == 0) {
-            deliver(s);
+            deliverIfDue(s, now);
+            if (!s.bufferEmpty() && s.windowTimerSetAt() == null) {
+                setWindowTimer(s, now);
+            }
         }
     }
 
-    /** Delivers the buffers whose interval has passed at {@code now}. Holds the stream. */
+    private void setWindowTimer(StreamRuntime s, Instant now) {
+        s.windowTimerSetAt(now);
+        timer.schedule(Duration.between(now, s.oldestArrival().plus(ZERO_BUFFERING_WINDOW)), () -> windowEnded(s));
+    }
+
+    /**
+     * The timer's task: takes the stream, delivers what is due and, if the buffer still waits on a
+     * zero-buffered stream, sets the timer again for what is left of the window. A timer that fired
+     * while the endpoint's clock stood still (an injected clock a test steps) is not set again: the
+     * test delivers with {@code deliverDue()}, and the periodic check still runs.
+     */
+    private void windowEnded(StreamRuntime s) {
+        try {
+            synchronized (s) {
+                Instant setAt = s.windowTimerSetAt();
+                s.windowTimerSetAt(null);
+                Instant now = clock.instant();
+                deliverIfDue(s, now);
+                boolean clockMoved = setAt == null || now.isAfter(setAt);
+                if (s.config().intervalSeconds() == 0 && !s.bufferEmpty() && clockMoved) {
+                    setWindowTimer(s, now);
+                }
+            }
+        } catch (RuntimeException e) {
+            // The timer's thread must go on; the buffer waits for the periodic check or close().
+            log.error("Stream {}: delivery at the end of the zero-buffering window failed", s.config().name(), e);
+        }
+    }
+
+    /** Delivers the buffers whose interval (or zero-buffering window) has passed at {@code now}. Holds the stream. */
     public void deliverIfDue(StreamRuntime s, Instant now) {
+        Duration bufferTime = bufferTime(s.config());
         for (PartitionId p : s.partitions()) {
-            if (s.buffer(p).intervalDue(now, s.config().intervalSeconds())) {
+            if (s.buffer(p).due(now, bufferTime)) {
                 deliver(s, p);
             }
         }

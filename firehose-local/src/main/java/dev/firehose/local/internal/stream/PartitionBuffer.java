@@ -1,5 +1,6 @@
 package dev.firehose.local.internal.stream;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,8 +44,8 @@ public final class PartitionBuffer {
         bytes += record.length;
     }
 
-    /** Whether {@code intervalSeconds} have passed since the oldest record at {@code now}. */
-    public boolean intervalDue(Instant now, int intervalSeconds) {
-        return !records.isEmpty() && !now.isBefore(firstArrival.plusSeconds(intervalSeconds));
+    /** Whether {@code bufferTime} has passed since the oldest record at {@code now}. */
+    public boolean due(Instant now, Duration bufferTime) {
+        return !records.isEmpty() && !now.isBefore(firstArrival.plus(bufferTime));
     }
 }

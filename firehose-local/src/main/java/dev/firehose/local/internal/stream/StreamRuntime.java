@@ -31,6 +31,8 @@ public final class StreamRuntime {
 
     private final Map<PartitionId, PartitionBuffer> buffers = new LinkedHashMap<>();
     private int activeDataPartitions;
+    /** When the pending zero-buffering timer was set, by the endpoint's clock; {@code null} when none is pending. */
+    private Instant windowTimerSetAt;
 
     StreamRuntime(StreamConfig config, StreamControl control, long seed) {
         this.config = config;
@@ -160,6 +162,27 @@ public final class StreamRuntime {
             }
         }
         b.add(record, arrival);
+    }
+
+    /** When the oldest buffered record of any partition arrived; {@code null} when nothing is buffered. */
+    public Instant oldestArrival() {
+        Instant oldest = null;
+        for (PartitionBuffer b : buffers.values()) {
+            if (oldest == null || b.firstArrival().isBefore(oldest)) {
+                oldest = b.firstArrival();
+            }
+        }
+        return oldest;
+    }
+
+    /** When the pending zero-buffering timer was set, by the endpoint's clock; {@code null} when none is pending. */
+    public Instant windowTimerSetAt() {
+        return windowTimerSetAt;
+    }
+
+    /** Marks a zero-buffering timer pending since {@code setAt}, or none with {@code null}. */
+    public void windowTimerSetAt(Instant setAt) {
+        this.windowTimerSetAt = setAt;
     }
 
     /** Takes the buffer of {@code partition}, leaving none; {@code null} when it held nothing. */
