@@ -98,6 +98,20 @@ class FirehoseProducerMetricsTest {
         }
     }
 
+    /**
+     * The wire's exchanges of the stream once it has recorded as many as the endpoint received (at
+     * most 10 s): a call the producer gave up on (its deadline, close) may finish in the SDK, and
+     * reach the wire's interceptor, a moment after the records settled. Never more than 10 s: a
+     * request the wire never sees still fails the count below.
+     */
+    private static List<LocalWorkload.Wire.Exchange> exchangesOnceRecorded(String stream) {
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (wire.of(stream).size() < local.ledger().requestsReceived(stream) && System.nanoTime() - until < 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10));
+        }
+        return wire.of(stream);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("faultProfiles")
     void everyMeterHoldsWhatTheLedgerTheWireAndTheFuturesSay(FaultProfile profile) {
@@ -111,7 +125,7 @@ class FirehoseProducerMetricsTest {
         List<LocalWorkload.Outcome> outcomes;
         try (FirehoseProducerMetrics metrics = bindAndRun(client, registry, stream, records, profile.config())) {
             outcomes = lastOutcomes;
-            List<LocalWorkload.Wire.Exchange> exchanges = wire.of(stream);
+            List<LocalWorkload.Wire.Exchange> exchanges = exchangesOnceRecorded(stream);
             // The binder knows exactly what it registered.
             assertThat(metrics.meterIds()).containsExactlyInAnyOrderElementsOf(
                     registry.getMeters().stream().map(Meter::getId).toList());
