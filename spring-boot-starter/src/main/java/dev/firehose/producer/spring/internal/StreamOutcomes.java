@@ -39,11 +39,16 @@ public final class StreamOutcomes implements ProducerListener {
     }
 
     /**
+     * The failing streams; forgets the failures older than the window, so that what is remembered
+     * stays bounded by the streams that failed within it, however many stream names come and go.
+     *
      * @param window how long a failure counts
      * @return the streams whose latest settled record failed within the window, by name
      */
     public Map<String, Failing> failing(Duration window) {
         Instant since = clock.instant().minus(window);
+        // Removes an entry only as it was tested: a newer failure of the stream stays.
+        latestFailure.entrySet().removeIf(e -> e.getValue().at().isBefore(since));
         Map<String, Failing> result = new TreeMap<>();
         latestFailure.forEach((stream, f) -> {
             if (!f.at().isBefore(since)) {
@@ -51,5 +56,10 @@ public final class StreamOutcomes implements ProducerListener {
             }
         });
         return result;
+    }
+
+    /** @return how many streams' latest failures are remembered */
+    public int remembered() {
+        return latestFailure.size();
     }
 }
