@@ -240,4 +240,50 @@ class LogShipperTest {
                 && r.contains("100 events delivered, 0 not delivered"));
         assertThat(s.close(Duration.ofSeconds(5))).isSameAs(closed);
     }
+
+    @Test
+    void aRegistryThatRefusesAMeterHalfwayLeavesNoneOfTheAppendersMetersAndTheShipperStillShips() {
+        // Refuses the last meter the binding registers, for this appender only (the filter stays
+        // in the global registry for the rest of the JVM, so it is as narrow as it can be).
+        io.micrometer.core.instrument.Metrics.globalRegistry.config().meterFilter(
+                new io.micrometer.core.instrument.config.MeterFilter() {
+                    @Override
+                    public io.micrometer.core.instrument.Meter.Id map(io.micrometer.core.instrument.Meter.Id id) {
+                        if ("HALFWAY".equals(id.getTag("appender"))
+                                && id.getName().equals("firehose.appender.excluded.events")) {
+                            throw new IllegalStateException("this registry refuses " + id.getName());
+                        }
+                        return id;
+                    }
+                });
+        stream = "logs-" + STREAMS.incrementAndGet();
+        local.createDeliveryStream(stream);
+        FirehoseProducer producer = FirehoseProducer.builder().deliveryStreamName(stream).client(client)
+                .config(ProducerConfig.builder().lingerTime(Duration.ofMillis(20)).build()).build();
+        shipper = LogShipper.of("HALFWAY", producer, new StatusReporter() {
+            @Override
+            public void info(String message) {
+                reports.add("INFO " + message);
+            }
+
+            @Override
+            public void warn(String message, Throwable cause) {
+                reports.add("WARN " + message);
+            }
+
+            @Override
+            public void error(String message, Throwable cause) {
+                reports.add("ERROR " + message);
+            }
+        }, Duration.ofSeconds(5), LogShipper.ALWAYS_EXCLUDED_LOGGERS, true, now::get);
+
+        assertThat(io.micrometer.core.instrument.Metrics.globalRegistry.find("firehose.producer.records.put")
+                .meters()).noneMatch(m -> "HALFWAY".equals(m.getId().getTag("appender")));
+        assertThat(io.micrometer.core.instrument.Metrics.globalRegistry.getMeters())
+                .noneMatch(m -> "HALFWAY".equals(m.getId().getTag("appender")));
+        assertThat(reports).anyMatch(r -> r.startsWith("WARN") && r.contains("meters could not be registered"));
+        shipper.ship("still shipped", "app", e -> (e + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(shipper.close(Duration.ofSeconds(5)).delivered()).isEqualTo(1);
+        shipper = null;
+    }
 }

@@ -59,14 +59,20 @@ final class MicrometerMeters implements AutoCloseable {
             MeterRegistry registry = Metrics.globalRegistry;
             Tags tags = Tags.of("appender", appender);
             FirehoseProducerMetrics producerMetrics = new FirehoseProducerMetrics(producer, tags);
-            producerMetrics.bindTo(registry);
             MicrometerMeters m = new MicrometerMeters(appender, registry, producerMetrics, stats);
-            m.dropped(tags, "buffer.full", ShipperStats::droppedBufferFull);
-            m.dropped(tags, "too.large", ShipperStats::droppedTooLarge);
-            m.dropped(tags, "other", ShipperStats::droppedOther);
-            m.own.add(FunctionCounter.builder(EXCLUDED_EVENTS, m.stats, s -> s.get().excluded())
-                    .description("Events the appender did not send because its own work logged them")
-                    .baseUnit("events").tags(tags).register(registry));
+            try {
+                producerMetrics.bindTo(registry);
+                m.dropped(tags, "buffer.full", ShipperStats::droppedBufferFull);
+                m.dropped(tags, "too.large", ShipperStats::droppedTooLarge);
+                m.dropped(tags, "other", ShipperStats::droppedOther);
+                m.own.add(FunctionCounter.builder(EXCLUDED_EVENTS, m.stats, s -> s.get().excluded())
+                        .description("Events the appender did not send because its own work logged them")
+                        .baseUnit("events").tags(tags).register(registry));
+            } catch (RuntimeException | LinkageError e) {
+                // Registered halfway (a registry that refuses a meter): leave none of it behind.
+                m.removeMeters();
+                throw e;
+            }
             HOLDERS.put(appender, m);
             return m;
         }
