@@ -110,8 +110,8 @@ final class ProducerContender implements Contender {
 
     @Override
     public String description() {
-        return "FirehoseProducer" + (!packing.enabled() ? "" : packing.gzipped()
-                ? " packed (newline, GZIP, 200,000 records buffered)" : " packed (newline, 200,000 records buffered)")
+        return "FirehoseProducer" + (!packing.enabled() ? "" : String.format(" packed (newline%s, %,d records buffered)",
+                packing.gzipped() ? ", GZIP" : "", producer.config().maxBufferedRecords()))
                 + ", " + threads + (threads == 1 ? " thread" : " threads") + ", " + clientLabel
                 + (recordsPerSecond > 0 ? String.format(", fed %,d records/s", recordsPerSecond) : "");
     }

@@ -103,7 +103,7 @@ final class Suite {
     }
 
     /** {@code maxBufferedRecords} of the packed contenders. */
-    static final int PACKED_MAX_BUFFERED_RECORDS = 200_000;
+    static final int PACKED_MAX_BUFFERED_RECORDS = 40_000;
 
     /** The contenders of the main table. */
     Contender mainContender(String key, Endpoint endpoint, Payloads payloads, RequestCounter counter) {

@@ -273,7 +273,9 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
     public CompletableFuture<PutResult> put(String stream, byte[] data) {
         Objects.requireNonNull(data, "record data");
         checkPut(stream, data.length);
-        return admit(stream, data.length, SdkBytes.fromByteArray(data));
+        // Packed, the bytes are copied straight into the packed record.
+        return packing.enabled() ? admit(stream, data.length, null, data, 0, false)
+                : admit(stream, data.length, SdkBytes.fromByteArray(data), null, 0, false);
     }
 
     @Override
@@ -285,8 +287,9 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
     public CompletableFuture<PutResult> putOwned(String stream, byte[] data) {
         Objects.requireNonNull(data, "record data");
         checkPut(stream, data.length);
-        // Taken over, as documented: no copy.
-        return admit(stream, data.length, SdkBytes.fromByteArrayUnsafe(data));
+        // Taken over, as documented: no copy (packed, only the one into the packed record).
+        return packing.enabled() ? admit(stream, data.length, null, data, 0, true)
+                : admit(stream, data.length, SdkBytes.fromByteArrayUnsafe(data), null, 0, true);
     }
 
     @Override
@@ -294,7 +297,8 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
         Objects.requireNonNull(data, "record data");
         byte[] bytes = data.getBytes(StandardCharsets.UTF_8);
         checkPut(stream, bytes.length);
-        return admit(stream, bytes.length, SdkBytes.fromByteArrayUnsafe(bytes));
+        return packing.enabled() ? admit(stream, bytes.length, null, bytes, 0, true)
+                : admit(stream, bytes.length, SdkBytes.fromByteArrayUnsafe(bytes), null, 0, true);
     }
 
     @Override
@@ -302,7 +306,15 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
         Objects.requireNonNull(data, "record data");
         int size = data.remaining();
         checkPut(stream, size);
-        return admit(stream, size, SdkBytes.fromByteBuffer(data));
+        if (!packing.enabled()) {
+            return admit(stream, size, SdkBytes.fromByteBuffer(data), null, 0, false);
+        }
+        if (data.hasArray()) {
+            return admit(stream, size, null, data.array(), data.arrayOffset() + data.position(), false);
+        }
+        byte[] copy = new byte[size];
+        data.duplicate().get(copy);
+        return admit(stream, size, null, copy, 0, true);
     }
 
     private String defaultStream() {
@@ -328,7 +340,13 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
         }
     }
 
-    private CompletableFuture<PutResult> admit(String stream, int size, SdkBytes data) {
+    /**
+     * Admits a record: unpacked as {@code data}, or packed from {@code size} bytes of
+     * {@code source} at {@code offset} (copied into the packed record; {@code owned} if the caller
+     * hands the array over).
+     */
+    private CompletableFuture<PutResult> admit(String stream, int size, SdkBytes data, byte[] source, int offset,
+            boolean owned) {
         boolean wake;
         ProducerEntry entry;
         // Holds the stream's queue (and its share of the buffer) until the record is appended.
@@ -350,14 +368,19 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
                     throw new PutAfterCloseException("producer " + name + " closed while put was in progress");
                 }
                 long now = ticker.read();
-                // Packed, a user record's bytes go straight into the packed record: no SDK record of its own.
-                entry = packing.enabled()
-                        ? new ProducerEntry(stream, data, size, now, now + deliveryTimeoutNanos, flushTracker.enter(),
-                                queue.share)
-                        : new ProducerEntry(stream, Record.builder().data(data).build(), size, now,
-                                now + deliveryTimeoutNanos, flushTracker.enter(), queue.share);
-                stats.recordAccepted(stream, size);
-                wake = accumulator.append(queue, entry);
+                if (source != null) {
+                    // Packed: the user record's bytes go straight into the packed record; no SDK
+                    // record and no copy of its own.
+                    entry = new ProducerEntry(stream, (SdkBytes) null, size, now, now + deliveryTimeoutNanos,
+                            flushTracker.enter(), queue.share);
+                    stats.recordAccepted(stream, size);
+                    wake = accumulator.appendPacked(queue, entry, source, offset, size, owned);
+                } else {
+                    entry = new ProducerEntry(stream, Record.builder().data(data).build(), size, now,
+                            now + deliveryTimeoutNanos, flushTracker.enter(), queue.share);
+                    stats.recordAccepted(stream, size);
+                    wake = accumulator.append(queue, entry);
+                }
             } finally {
                 appendsInProgress.decrementAndGet();
             }

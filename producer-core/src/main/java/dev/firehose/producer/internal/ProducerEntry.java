@@ -33,7 +33,7 @@ final class ProducerEntry {
      * A user record bound for a packed record has none: only its {@link #data}.
      */
     Record record;
-    /** The user record's bytes; null for a packed entry. */
+    /** The user record's bytes; null for a packed entry, and for a user record whose bytes were copied into one. */
     final SdkBytes data;
     /**
      * The Firehose record's size in bytes as sent; for a packed entry not yet materialized, the most
@@ -43,6 +43,11 @@ final class ProducerEntry {
     /** A packed entry's packer, and its bytes before compression; null and 0 otherwise. */
     private final RecordPacker packer;
     private final int packedBytes;
+    /**
+     * A packed entry's bytes before compression, copied from its parts as they were put; null for
+     * one whose parts hold their own data (built by {@link #materialize()}), and once materialized.
+     */
+    private byte[] packed;
     final CompletableFuture<PutResult> future = new CompletableFuture<>();
     final long putNanos;
     final long deadlineNanos;
@@ -103,7 +108,20 @@ final class ProducerEntry {
     }
 
     /**
-     * A packed entry, whose record {@link #materialize()} builds.
+     * A packed entry whose parts' bytes are in {@code packed}; {@link #materialize()} builds its record.
+     *
+     * @param stream the parts' stream
+     * @param parts the user entries, in put order
+     * @param packer builds the record
+     * @param packed the packed record before compression
+     */
+    ProducerEntry(String stream, ProducerEntry[] parts, RecordPacker packer, byte[] packed) {
+        this(stream, parts, packer, packed.length);
+        this.packed = packed;
+    }
+
+    /**
+     * A packed entry whose parts hold their own data; {@link #materialize()} builds its record.
      *
      * @param stream the parts' stream
      * @param parts the user entries, in put order
@@ -138,7 +156,8 @@ final class ProducerEntry {
      */
     Record materialize() {
         if (record == null && packer != null) {
-            packer.materialize(this, packedBytes);
+            packer.materialize(this, packed, packedBytes);
+            packed = null;
         }
         return record;
     }

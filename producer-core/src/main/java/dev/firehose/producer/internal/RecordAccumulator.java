@@ -1,6 +1,8 @@
 package dev.firehose.producer.internal;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -92,10 +94,35 @@ final class RecordAccumulator {
         return c != 0 ? c : Long.compare(a.retrySeq, b.retrySeq);
     };
 
+    /**
+     * With packing, the packed record a stream's puts are filling: their bytes, copied as they are
+     * put, and their entries. Guarded by itself; {@link #records}, {@link #firstPut} and
+     * {@link #deadline} are also read without the lock by the sender thread.
+     */
+    static final class OpenPack {
+        private static final int FIRST_BYTES = 16 * 1024;
+        private static final int FIRST_RECORDS = 64;
+
+        private byte[] bytes = new byte[0];
+        private int length;
+        private ProducerEntry[] parts = new ProducerEntry[0];
+        /** The user records in it; written last under the lock, so a reader that sees them sees the rest. */
+        volatile int records;
+        /** When its first record was put. */
+        volatile long firstPut;
+        /** The earliest delivery deadline of its records. */
+        volatile long deadline;
+        /** Whether a put woke the sender because the stream's records reached a pressure mark (once per packed record). */
+        private boolean pressed;
+    }
+
     /** One stream's queues, pacing and share of the buffer. */
     static final class StreamQueue {
         final String stream;
+        /** Records waiting for their first send; with packing, sealed packed records. */
         final ConcurrentLinkedQueue<ProducerEntry> fresh = new ConcurrentLinkedQueue<>();
+        /** With packing, the packed record being filled; null without. */
+        final OpenPack open;
         final AtomicInteger freshRecords = new AtomicInteger();
         final AtomicLong freshBytes = new AtomicLong();
         /** This stream's use of the buffer, or null where the accumulator has no budget (tests). */
@@ -116,14 +143,19 @@ final class RecordAccumulator {
         private boolean idle;
         private long idleSince;
 
-        StreamQueue(String stream, RateController rate, BufferBudget.Share share) {
+        StreamQueue(String stream, RateController rate, BufferBudget.Share share, boolean packing) {
             this.stream = stream;
             this.rate = rate;
             this.share = share;
+            this.open = packing ? new OpenPack() : null;
         }
 
         boolean hasWaiting() {
-            return retryRecords > 0 || fresh.peek() != null;
+            return retryRecords > 0 || fresh.peek() != null || hasOpenPack();
+        }
+
+        private boolean hasOpenPack() {
+            return open != null && open.records > 0;
         }
 
         /** @return the entries in the retry-deadline set (sender thread; tests) */
@@ -206,7 +238,7 @@ final class RecordAccumulator {
             StreamQueue q = queues.get(stream);
             if (q == null) {
                 q = queues.computeIfAbsent(stream, s -> new StreamQueue(s, rateControllers.apply(now),
-                        budget == null ? null : budget.newShare()));
+                        budget == null ? null : budget.newShare(), packer != null));
             }
             q.appenders.incrementAndGet();
             if (!q.retired) {
@@ -229,6 +261,16 @@ final class RecordAccumulator {
      *     has just filled a batch
      */
     boolean append(StreamQueue q, ProducerEntry entry) {
+        if (packer != null) {
+            ByteBuffer data = entry.data.asByteBuffer();
+            if (data.hasArray()) {
+                return appendPacked(q, entry, data.array(), data.arrayOffset() + data.position(), data.remaining(),
+                        false);
+            }
+            byte[] copy = new byte[data.remaining()];
+            data.get(copy);
+            return appendPacked(q, entry, copy, 0, copy.length, true);
+        }
         q.fresh.offer(entry);
         int records = q.freshRecords.incrementAndGet();
         long bytes = q.freshBytes.addAndGet(entry.size);
@@ -250,6 +292,123 @@ final class RecordAccumulator {
         } finally {
             leave(q);
         }
+    }
+
+    /**
+     * With packing, adds a user record to its stream's open packed record (any thread), between
+     * {@link #enter} and {@link #leave}: its bytes are copied in at once, in put order. The open
+     * packed record is sealed (queued to be sent) first when the record would take it past the
+     * packing's record or byte limit, or was put more than one linger time after its first record.
+     * A record too big to share a packed record goes in one of its own, after the open one.
+     *
+     * @param part the user record's entry (its size is {@code length}; its data is not used)
+     * @param source holds the record's bytes
+     * @param owned whether the caller hands {@code source} over (a record alone may then keep it)
+     * @return true if the sender should wake up: a packed record was started (its linger timer
+     *     starts), or the sealed ones reached a mark at which the stream is ready
+     */
+    boolean appendPacked(StreamQueue q, ProducerEntry part, byte[] source, int offset, int length, boolean owned) {
+        OpenPack open = q.open;
+        int size = packer.packedSize(source, offset, length);
+        if (size > packer.maxBytes()) {
+            // Too big to share a Firehose record: a packed record of its own, still delimited (and
+            // compressed), within the service's limit (put checked it). Copied outside the lock.
+            ProducerEntry alone = packer.pack(q.stream, new ProducerEntry[] {part},
+                    packer.alone(source, offset, length, owned));
+            synchronized (open) {
+                boolean wake = seal(q, open);
+                return enqueue(q, alone) || wake;
+            }
+        }
+        synchronized (open) {
+            boolean wake = false;
+            int n = open.records;
+            // A packed record's parts share its deadline, the earliest of theirs: only records put
+            // within one linger time of the first go together, so none fails much before its own.
+            if (n > 0 && (n >= packer.maxRecords() || open.length + size > packer.maxBytes()
+                    || part.putNanos - open.firstPut > lingerNanos)) {
+                wake = seal(q, open);
+                n = 0;
+            }
+            if (n == 0) {
+                open.firstPut = part.putNanos;
+                open.deadline = part.deadlineNanos;
+                open.pressed = false;
+                wake = true;
+            } else if (part.deadlineNanos - open.deadline < 0) {
+                open.deadline = part.deadlineNanos;
+            }
+            if (open.length + size > open.bytes.length) {
+                int capacity = (int) Math.min(packer.maxBytes(),
+                        Math.max((long) open.length + size, Math.max(OpenPack.FIRST_BYTES, 2L * open.bytes.length)));
+                open.bytes = Arrays.copyOf(open.bytes, capacity);
+            }
+            if (n == open.parts.length) {
+                open.parts = Arrays.copyOf(open.parts,
+                        Math.min(packer.maxRecords(), Math.max(OpenPack.FIRST_RECORDS, 2 * n)));
+            }
+            open.length = packer.copy(source, offset, length, open.bytes, open.length);
+            open.parts[n] = part;
+            open.records = n + 1;
+            if (!open.pressed && isPressed(q)) {
+                // The stream's records, sealed and open, fill half its share of the buffer: the
+                // sender sends them (the open one too) rather than let puts wait for room.
+                open.pressed = true;
+                wake = true;
+            }
+            return wake;
+        }
+    }
+
+    /**
+     * Seals the stream's open packed record, if it has records, and queues it to be sent (any
+     * thread). @return whether the sender should wake up (see {@link #enqueue})
+     */
+    private boolean seal(StreamQueue q) {
+        OpenPack open = q.open;
+        if (open == null || open.records == 0) {
+            return false;
+        }
+        synchronized (open) {
+            return seal(q, open);
+        }
+    }
+
+    /** {@link #seal(StreamQueue)} with the open packed record's lock held. */
+    private boolean seal(StreamQueue q, OpenPack open) {
+        int n = open.records;
+        if (n == 0) {
+            return false;
+        }
+        ProducerEntry[] parts = Arrays.copyOf(open.parts, n);
+        Arrays.fill(open.parts, 0, n, null);
+        byte[] data = Arrays.copyOf(open.bytes, open.length);
+        if (open.bytes.length > 2 * Math.max(open.length, OpenPack.FIRST_BYTES)) {
+            // A stream that seals small packed records (a slow one, lingering) keeps a small buffer.
+            open.bytes = new byte[0];
+        }
+        open.length = 0;
+        open.records = 0;
+        return enqueue(q, packer.pack(q.stream, parts, data));
+    }
+
+    /**
+     * Queues a sealed packed record. @return true if the sender should wake up: the stream had no
+     * sealed record waiting, or its sealed records reached a mark at which it is ready (see isFull)
+     */
+    private boolean enqueue(StreamQueue q, ProducerEntry pack) {
+        q.fresh.offer(pack);
+        int added = pack.userRecords();
+        long records = q.freshRecords.addAndGet(added);
+        long bytes = q.freshBytes.addAndGet(pack.size);
+        return records == added || crosses(records, added, pressureRecords)
+                || crosses(records, added, (long) maxBatchRecords * packer.maxRecords())
+                || crosses(bytes, pack.size, pressureBytes) || crosses(bytes, pack.size, maxBatchBytes);
+    }
+
+    /** @return true if adding {@code added} took a counter to {@code value}, from under {@code mark} to it or past */
+    private static boolean crosses(long value, long added, long mark) {
+        return value >= mark && value - added < mark;
     }
 
     /** Puts a record back to be sent again at {@code retryAtNanos} (sender thread). */
@@ -350,7 +509,8 @@ final class RecordAccumulator {
         for (StreamQueue q : queues.values()) {
             ProducerEntry head = q.fresh.peek();
             ProducerEntry retry = firstRetry(q);
-            if (head == null && retry == null) {
+            boolean open = q.hasOpenPack();
+            if (head == null && retry == null && !open) {
                 continue;
             }
             long ready = Long.MAX_VALUE;
@@ -360,8 +520,16 @@ final class RecordAccumulator {
                 ready = sendAll || isFull(q) ? now : head.putNanos + lingerNanos;
                 readyKnown = true;
             }
+            if (open) {
+                long deadline = q.open.deadline;
+                next = earlier(next, deadline);
+                long openReady = sendAll || exhausted || isPressed(q) ? now
+                        : earlier(q.open.firstPut + lingerNanos, deadline);
+                ready = readyKnown ? earlier(ready, openReady) : openReady;
+                readyKnown = true;
+            }
             if (retry != null) {
-                long retryReady = head == null || sendAll ? retry.retryAtNanos
+                long retryReady = !readyKnown || sendAll ? retry.retryAtNanos
                         : earlier(retry.retryAtNanos + lingerNanos,
                                 later(retry.retryAtNanos, retry.deadlineNanos - requestTimeoutNanos));
                 ready = readyKnown ? earlier(ready, retryReady) : retryReady;
@@ -389,6 +557,10 @@ final class RecordAccumulator {
      */
     void expire(long now, Consumer<ProducerEntry> onExpired) {
         for (StreamQueue q : queues.values()) {
+            if (q.hasOpenPack() && now - q.open.deadline >= 0) {
+                // Its oldest record is due: sealed, it expires with the sealed ones below.
+                seal(q);
+            }
             ProducerEntry head;
             while ((head = q.fresh.peek()) != null && now - head.deadlineNanos >= 0) {
                 removeFresh(q);
@@ -413,6 +585,8 @@ final class RecordAccumulator {
      */
     void forEachWaiting(Consumer<ProducerEntry> action) {
         for (StreamQueue q : queues.values()) {
+            // Sealed, an open packed record is seen whole: its records settle together.
+            seal(q);
             q.fresh.forEach(action);
             q.retries.forEach(action);
         }
@@ -422,6 +596,7 @@ final class RecordAccumulator {
     List<ProducerEntry> removeAll() {
         List<ProducerEntry> all = new ArrayList<>();
         for (StreamQueue q : queues.values()) {
+            seal(q);
             while (q.fresh.peek() != null) {
                 all.add(removeFresh(q));
             }
@@ -477,8 +652,15 @@ final class RecordAccumulator {
     /** @return the age of the oldest record waiting for its first send in the stream, or 0 */
     long oldestWaitingAgeNanos(String stream, long now) {
         StreamQueue q = queues.get(stream);
-        ProducerEntry head = q == null ? null : q.fresh.peek();
-        return head == null ? 0 : Math.max(0, now - head.putNanos);
+        if (q == null) {
+            return 0;
+        }
+        ProducerEntry head = q.fresh.peek();
+        long oldest = head == null ? now : head.putNanos;
+        if (q.hasOpenPack()) {
+            oldest = earlier(oldest, q.open.firstPut);
+        }
+        return Math.max(0, now - oldest);
     }
 
     /**
@@ -504,7 +686,8 @@ final class RecordAccumulator {
             return false;
         }
         q.retired = true;
-        if (q.appenders.get() > 0 || q.fresh.peek() != null || (q.share != null && !q.share.isEmpty())) {
+        if (q.appenders.get() > 0 || q.fresh.peek() != null || q.hasOpenPack()
+                || (q.share != null && !q.share.isEmpty())) {
             q.retired = false;
             q.idle = false;
             return false;
@@ -527,12 +710,35 @@ final class RecordAccumulator {
         if (head != null && (sendAll || isFull(q) || now - head.putNanos >= lingerNanos)) {
             return true;
         }
+        if (isOpenPackDue(q, now, sendAll)) {
+            return true;
+        }
         ProducerEntry retry = firstRetry(q);
         if (retry == null || now - retry.retryAtNanos < 0) {
             return false;
         }
         // A due retry joins the batch the waiting records are filling, for at most one linger.
-        return head == null || sendAll || now - retry.retryAtNanos >= lingerNanos || isUrgent(retry, now);
+        return (head == null && !q.hasOpenPack()) || sendAll || now - retry.retryAtNanos >= lingerNanos
+                || isUrgent(retry, now);
+    }
+
+    /**
+     * @return true if the stream's open packed record should be sealed and sent now: its first record
+     *     has lingered, a record in it is due, the buffer ran out of room, or everything goes now
+     */
+    private boolean isOpenPackDue(StreamQueue q, long now, boolean sendAll) {
+        return q.hasOpenPack() && (sendAll || exhausted || now - q.open.firstPut >= lingerNanos
+                || now - q.open.deadline >= 0 || isPressed(q));
+    }
+
+    /**
+     * @return true if the stream's waiting records, sealed and open, reach a pressure mark (half
+     *     its share of the buffer); read without the open packed record's lock, so approximate
+     */
+    private boolean isPressed(StreamQueue q) {
+        OpenPack open = q.open;
+        return q.freshRecords.get() + open.records >= pressureRecords
+                || q.freshBytes.get() + open.length >= pressureBytes;
     }
 
     private boolean isUrgent(ProducerEntry e, long now) {
@@ -581,69 +787,28 @@ final class RecordAccumulator {
         }
         int freshRecords = 0;
         long freshBytes = 0;
-        while (packer != null && entries.size() < maxBatchRecords && (e = q.fresh.peek()) != null) {
-            // Each record is measured once (its delimiter looked up in its data) as it reaches the head.
-            int size = packer.packedSize(e);
-            if (size > packer.maxBytes()) {
-                // Too big to share a Firehose record: a packed record of its own, still delimited
-                // (and compressed), within the service's limit (put checked it).
-                if (bytes + size + packer.growth() > maxBatchBytes) {
-                    break;
-                }
+        boolean sealed = false;
+        while (true) {
+            while (entries.size() < maxBatchRecords && (e = q.fresh.peek()) != null
+                    && bytes + e.size <= maxBatchBytes) {
                 q.fresh.poll();
-                freshRecords++;
+                freshRecords += e.userRecords();
                 freshBytes += e.size;
-                if (!e.isSettled()) {
-                    ProducerEntry alone = packer.packLater(q.stream, List.of(e), size);
-                    entries.add(alone);
-                    bytes += alone.size;
+                if (e.isSettled()) {
+                    // Failed meanwhile by a closing thread: it must not be sent.
+                    continue;
                 }
-                continue;
+                entries.add(e);
+                bytes += e.size;
             }
-            long room = Math.min(packer.maxBytes(), maxBatchBytes - bytes - packer.growth());
-            if (size > room) {
+            if (sealed || packer == null || entries.size() >= maxBatchRecords || q.fresh.peek() != null
+                    || !isOpenPackDue(q, now, closing || flushesInProgress.get() > 0)) {
                 break;
             }
-            List<ProducerEntry> parts = new ArrayList<>(Math.min(packer.maxRecords(), 64));
-            int packed = 0;
-            // A packed record's parts share its deadline, the earliest of theirs: only records put
-            // within one linger time of the first go together, so none fails much before its own.
-            long firstPut = e.putNanos;
-            while (true) {
-                q.fresh.poll();
-                freshRecords++;
-                freshBytes += e.size;
-                if (!e.isSettled()) {
-                    // (A record failed meanwhile by a closing thread must not be sent.)
-                    parts.add(e);
-                    packed += size;
-                }
-                if (parts.size() >= packer.maxRecords() || (e = q.fresh.peek()) == null
-                        || e.putNanos - firstPut > lingerNanos) {
-                    break;
-                }
-                size = packer.packedSize(e);
-                if (size > packer.maxBytes() || packed + size > room) {
-                    break;
-                }
-            }
-            if (!parts.isEmpty()) {
-                ProducerEntry pack = packer.packLater(q.stream, parts, packed);
-                entries.add(pack);
-                bytes += pack.size;
-            }
-        }
-        while (packer == null && entries.size() < maxBatchRecords && (e = q.fresh.peek()) != null
-                && bytes + e.size <= maxBatchBytes) {
-            q.fresh.poll();
-            freshRecords++;
-            freshBytes += e.size;
-            if (e.isSettled()) {
-                // Failed meanwhile by a closing thread: it must not be sent.
-                continue;
-            }
-            entries.add(e);
-            bytes += e.size;
+            // Every sealed packed record is in the batch and there is room: the open one goes too,
+            // whatever it holds, if it is due.
+            seal(q);
+            sealed = true;
         }
         // Once per batch rather than per record: putting threads update the same counters. Until
         // then they overstate the queue, which at worst spares a put a wake-up of the sender, and
@@ -657,7 +822,7 @@ final class RecordAccumulator {
 
     private static ProducerEntry removeFresh(StreamQueue q) {
         ProducerEntry e = q.fresh.poll();
-        q.freshRecords.decrementAndGet();
+        q.freshRecords.addAndGet(-e.userRecords());
         q.freshBytes.addAndGet(-e.size);
         return e;
     }

@@ -11,13 +11,13 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.firehose.model.Record;
 
 /**
- * Packs user entries into one Firehose record as a {@link RecordPacking} says: each user record,
+ * Packs user records into one Firehose record as a {@link RecordPacking} says: each user record,
  * then the delimiter unless the record already ends with it; the whole compressed into one GZIP
- * member when asked. The accumulator decides which entries go together (in put order, within the
- * packing's limits and the batch's room); this class only measures and builds.
+ * member when asked. The accumulator decides which records go together (in put order, within the
+ * packing's limits) and copies their bytes as they are put; this class only measures and builds.
  *
- * <p>Stateless apart from its settings: the sender thread measures, the request thread that sends a
- * packed record builds it ({@link ProducerEntry#materialize()}).
+ * <p>Stateless apart from its settings: putting threads measure and copy, the request thread that
+ * sends a packed record compresses it ({@link ProducerEntry#materialize()}).
  */
 final class RecordPacker {
 
@@ -56,9 +56,55 @@ final class RecordPacker {
         return entry.size + (needsDelimiter(entry.data) ? delimiter.length : 0);
     }
 
+    /** @return the bytes {@code length} bytes of {@code source} take in a packed record */
+    int packedSize(byte[] source, int offset, int length) {
+        return length + (needsDelimiter(source, offset, length) ? delimiter.length : 0);
+    }
+
     /**
-     * The packed entry of {@code parts}, whose record {@link ProducerEntry#materialize()} builds
-     * later, on the thread that sends it.
+     * Copies a user record's bytes into a packed record being filled, followed by the delimiter
+     * unless it ends with it.
+     *
+     * @return the position after it
+     */
+    int copy(byte[] source, int offset, int length, byte[] into, int at) {
+        System.arraycopy(source, offset, into, at, length);
+        at += length;
+        if (needsDelimiter(source, offset, length)) {
+            System.arraycopy(delimiter, 0, into, at, delimiter.length);
+            at += delimiter.length;
+        }
+        return at;
+    }
+
+    /**
+     * The bytes of a user record that goes in a packed record of its own (too big to share one):
+     * the record and its delimiter; the caller's array itself if it owns it and it needs nothing added.
+     */
+    byte[] alone(byte[] source, int offset, int length, boolean owned) {
+        int size = packedSize(source, offset, length);
+        if (owned && offset == 0 && length == source.length && size == length) {
+            return source;
+        }
+        byte[] data = new byte[size];
+        copy(source, offset, length, data, 0);
+        return data;
+    }
+
+    /**
+     * A packed entry of user entries whose bytes were copied into {@code data} as they were put.
+     *
+     * @param stream the parts' stream
+     * @param parts at least one user entry, in put order
+     * @param data the packed record before compression, exactly its bytes
+     */
+    ProducerEntry pack(String stream, ProducerEntry[] parts, byte[] data) {
+        return new ProducerEntry(stream, parts, this, data);
+    }
+
+    /**
+     * The packed entry of user entries that hold their own bytes, whose record
+     * {@link ProducerEntry#materialize()} builds later, on the thread that sends it.
      *
      * @param stream the parts' stream
      * @param parts at least one user entry, in put order, whose packed sizes add up to {@code bytes}
@@ -68,24 +114,29 @@ final class RecordPacker {
         return new ProducerEntry(stream, parts.toArray(new ProducerEntry[0]), this, bytes);
     }
 
-    /** Builds a packed entry's record: the parts' data and delimiters, compressed with GZIP if asked. */
-    void materialize(ProducerEntry pack, int bytes) {
-        byte[] data = new byte[bytes];
-        ProducerEntry[] parts = pack.parts;
-        int at = 0;
-        for (ProducerEntry part : parts) {
-            SdkBytes partData = part.data;
-            ByteBuffer source = partData.asByteBuffer();
-            int length = source.remaining();
-            source.get(data, at, length);
-            at += length;
-            if (needsDelimiter(partData)) {
-                System.arraycopy(delimiter, 0, data, at, delimiter.length);
-                at += delimiter.length;
+    /**
+     * Builds a packed entry's record: its bytes (or the parts' data and delimiters), compressed with
+     * GZIP if asked.
+     */
+    void materialize(ProducerEntry pack, byte[] packed, int bytes) {
+        byte[] data = packed;
+        if (data == null) {
+            data = new byte[bytes];
+            int at = 0;
+            for (ProducerEntry part : pack.parts) {
+                SdkBytes partData = part.data;
+                ByteBuffer source = partData.asByteBuffer();
+                int length = source.remaining();
+                source.get(data, at, length);
+                at += length;
+                if (needsDelimiter(partData)) {
+                    System.arraycopy(delimiter, 0, data, at, delimiter.length);
+                    at += delimiter.length;
+                }
             }
-        }
-        if (at != bytes) {
-            throw new IllegalStateException("packed " + at + " bytes, expected " + bytes);
+            if (at != bytes) {
+                throw new IllegalStateException("packed " + at + " bytes, expected " + bytes);
+            }
         }
         if (gzip) {
             data = gzip(data);
@@ -107,6 +158,23 @@ final class RecordPacker {
         int start = b.position() + length - n;
         for (int i = 0; i < n; i++) {
             if (b.get(start + i) != delimiter[i]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean needsDelimiter(byte[] source, int offset, int length) {
+        int n = delimiter.length;
+        if (n == 0) {
+            return false;
+        }
+        if (length < n) {
+            return true;
+        }
+        int start = offset + length - n;
+        for (int i = 0; i < n; i++) {
+            if (source[start + i] != delimiter[i]) {
                 return true;
             }
         }
