@@ -24,7 +24,7 @@ final class SuiteOptions {
             "  --warmup-seconds S            a discarded run before the measured ones",
             "  --jit-warmup-seconds S        warm-up of every code path at the start",
             "  --endpoints in-process,firehose-local",
-            "  --contenders ceiling-async,ceiling-sync,loop,producer-1,producer-4,producer-16,packed-4,packed-gzip-4",
+            "  --contenders ceiling-async,ceiling-sync,loop,producer-1,producer-4,producer-16,packed-1,packed-4,packed-gzip-4",
             "  --ceiling-in-flight N         requests in flight for the async ceiling (default: the producer's)",
             "  --ceiling-async-threads N     threads sending for the async ceiling (default: one per core)",
             "  --sync-threads N              threads for the sync ceiling",
@@ -43,7 +43,7 @@ final class SuiteOptions {
     Duration jitWarmup = Duration.ofSeconds(30);
     List<String> endpoints = List.of("in-process", "firehose-local");
     List<String> contenders = List.of("ceiling-async", "ceiling-sync", "loop", "producer-1", "producer-4", "producer-16",
-            "packed-4", "packed-gzip-4");
+            "packed-1", "packed-4", "packed-gzip-4");
     int ceilingInFlight;
     int ceilingAsyncThreads = Runtime.getRuntime().availableProcessors();
     int syncThreads = 8;

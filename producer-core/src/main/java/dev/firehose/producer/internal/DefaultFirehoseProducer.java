@@ -327,7 +327,10 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
 
     private void checkPut(String stream, int size) {
         checkOpen();
-        checkStreamName(stream);
+        if (stream != defaultStream) {
+            // (The default stream's name was checked when the producer was built.)
+            checkStreamName(stream);
+        }
         if (size > maxRecordBytes) {
             throw packing.enabled() ? new RecordTooLargeException(size, maxRecordBytes, packing)
                     : new RecordTooLargeException(size, ProducerConfig.MAX_RECORD_BYTES);
