@@ -353,11 +353,12 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
         boolean wake;
         ProducerEntry entry;
         // Holds the stream's queue (and its share of the buffer) until the record is appended.
-        RecordAccumulator.StreamQueue queue = accumulator.enter(stream, ticker.read());
+        long entered = ticker.read();
+        RecordAccumulator.StreamQueue queue = accumulator.enter(stream, entered);
         try {
             // A put from a future's callback runs on a producer thread, one of those that free room:
             // it must not wait for room, or it could wait for itself.
-            budget.acquire(queue.share, size, blockedNanos -> {
+            long waited = budget.acquire(queue.share, size, blockedNanos -> {
                 stats.putBlocked();
                 if (!listeners.isEmpty()) {
                     Duration blocked = Duration.ofNanos(blockedNanos);
@@ -370,18 +371,23 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
                     budget.release(queue.share, 1, size);
                     throw new PutAfterCloseException("producer " + name + " closed while put was in progress");
                 }
-                long now = ticker.read();
+                // A record's time starts once it has its room.
+                long now = waited == 0 ? entered : ticker.read();
+                StatsRecorder.Counters counters = queue.counters;
+                if (counters == null) {
+                    queue.counters = counters = stats.stream(stream);
+                }
                 if (source != null) {
                     // Packed: the user record's bytes go straight into the packed record; no SDK
                     // record and no copy of its own.
                     entry = new ProducerEntry(stream, (SdkBytes) null, size, now, now + deliveryTimeoutNanos,
                             flushTracker.enter(), queue.share);
-                    stats.recordAccepted(stream, size);
+                    StatsRecorder.recordAccepted(counters, size);
                     wake = accumulator.appendPacked(queue, entry, source, offset, size, owned);
                 } else {
                     entry = new ProducerEntry(stream, Record.builder().data(data).build(), size, now,
                             now + deliveryTimeoutNanos, flushTracker.enter(), queue.share);
-                    stats.recordAccepted(stream, size);
+                    StatsRecorder.recordAccepted(counters, size);
                     wake = accumulator.append(queue, entry);
                 }
             } finally {

@@ -123,6 +123,11 @@ final class RecordAccumulator {
         final ConcurrentLinkedQueue<ProducerEntry> fresh = new ConcurrentLinkedQueue<>();
         /** With packing, the packed record being filled; null without. */
         final OpenPack open;
+        /**
+         * The stream's counters, cached by the putting threads (they live as long as the queue: both
+         * are dropped when the stream retires); null until the first put.
+         */
+        StatsRecorder.Counters counters;
         final AtomicInteger freshRecords = new AtomicInteger();
         final AtomicLong freshBytes = new AtomicLong();
         /** This stream's use of the buffer, or null where the accumulator has no budget (tests). */

@@ -33,8 +33,8 @@ final class StatsRecorder {
         final LongAdder billedBytes = new LongAdder();
         final LongAdder requestBytes = new LongAdder();
         final LongAdder throttledRecords = new LongAdder();
-        final LongAdder bufferedRecords = new LongAdder();
-        final LongAdder bufferedBytes = new LongAdder();
+        /** Bytes of failed records; buffered records and bytes are what was put less what settled. */
+        final LongAdder bytesFailed = new LongAdder();
         /** Requests sent and not yet answered: counted down before their records settle. */
         final LongAdder requestsInFlight = new LongAdder();
     }
@@ -52,21 +52,22 @@ final class StatsRecorder {
     }
 
     void recordAccepted(String stream, int bytes) {
-        Counters c = stream(stream);
+        recordAccepted(stream(stream), bytes);
+    }
+
+    /** A record accepted into a stream whose counters the caller holds (from {@link #stream}). */
+    static void recordAccepted(Counters c, int bytes) {
         c.recordsPut.increment();
         c.bytesPut.add(bytes);
-        c.bufferedRecords.increment();
-        c.bufferedBytes.add(bytes);
     }
 
     void recordSettled(String stream, int bytes, String errorCode, boolean mayBeDuplicated) {
         Counters c = stream(stream);
-        c.bufferedRecords.decrement();
-        c.bufferedBytes.add(-bytes);
         if (errorCode == null) {
             c.recordsAcknowledged.increment();
             c.bytesAcknowledged.add(bytes);
         } else {
+            c.bytesFailed.add(bytes);
             c.recordsFailed.increment();
             c.failedByCode.computeIfAbsent(errorCode, k -> new LongAdder()).increment();
         }
@@ -78,8 +79,6 @@ final class StatsRecorder {
     /** {@code records} acknowledged records of one response, {@code bytes} in all. */
     void recordsAcknowledged(String stream, int records, long bytes, int mayBeDuplicated) {
         Counters c = stream(stream);
-        c.bufferedRecords.add(-records);
-        c.bufferedBytes.add(-bytes);
         c.recordsAcknowledged.add(records);
         c.bytesAcknowledged.add(bytes);
         if (mayBeDuplicated > 0) {
@@ -156,8 +155,7 @@ final class StatsRecorder {
             retired.firehoseRecordsAcknowledged.add(c.firehoseRecordsAcknowledged.sum());
             retired.billedBytes.add(c.billedBytes.sum());
             retired.throttledRecords.add(c.throttledRecords.sum());
-            retired.bufferedRecords.add(c.bufferedRecords.sum());
-            retired.bufferedBytes.add(c.bufferedBytes.sum());
+            retired.bytesFailed.add(c.bytesFailed.sum());
         }
     }
 
@@ -193,11 +191,20 @@ final class StatsRecorder {
             byCode.forEach((code, n) -> totalByCode.merge(code, n, Long::sum));
             int inFlight = (int) Math.max(0, c.requestsInFlight.sum());
             long age = accumulator.oldestWaitingAgeNanos(stream, now);
-            StreamStats s = new StreamStats(stream, c.recordsPut.sum(), c.bytesPut.sum(), c.recordsAcknowledged.sum(),
-                    c.bytesAcknowledged.sum(), c.recordsFailed.sum(), Collections.unmodifiableMap(byCode),
+            // Settled before put: a record that settles meanwhile is counted in neither, or in put
+            // only, so buffered is never below what it was.
+            long acknowledged = c.recordsAcknowledged.sum();
+            long bytesAcknowledged = c.bytesAcknowledged.sum();
+            long failed = c.recordsFailed.sum();
+            long bytesFailed = c.bytesFailed.sum();
+            long put = c.recordsPut.sum();
+            long bytesPut = c.bytesPut.sum();
+            StreamStats s = new StreamStats(stream, put, bytesPut, acknowledged,
+                    bytesAcknowledged, failed, Collections.unmodifiableMap(byCode),
                     c.recordsRetried.sum(),
                     c.recordsMayBeDuplicated.sum(), c.requests.sum(), c.requestsFailed.sum(), c.requestRecords.sum(),
-                    c.requestBytes.sum(), c.throttledRecords.sum(), c.bufferedRecords.sum(), c.bufferedBytes.sum(),
+                    c.requestBytes.sum(), c.throttledRecords.sum(), Math.max(0, put - acknowledged - failed),
+                    Math.max(0, bytesPut - bytesAcknowledged - bytesFailed),
                     inFlight, Duration.ofNanos(age), c.firehoseRecordsAcknowledged.sum(), c.billedBytes.sum());
             perStream.put(stream, s);
             long[] v = {s.recordsPut(), s.bytesPut(), s.recordsAcknowledged(), s.bytesAcknowledged(), s.recordsFailed(),
@@ -215,7 +222,8 @@ final class StatsRecorder {
             retired.bytesAcknowledged.sum(), retired.recordsFailed.sum(), retired.recordsRetried.sum(),
             retired.recordsMayBeDuplicated.sum(), retired.requests.sum(), retired.requestsFailed.sum(),
             retired.requestRecords.sum(), retired.requestBytes.sum(), retired.throttledRecords.sum(),
-            retired.bufferedRecords.sum(), retired.bufferedBytes.sum(), 0,
+            Math.max(0, retired.recordsPut.sum() - retired.recordsAcknowledged.sum() - retired.recordsFailed.sum()),
+            Math.max(0, retired.bytesPut.sum() - retired.bytesAcknowledged.sum() - retired.bytesFailed.sum()), 0,
             retired.firehoseRecordsAcknowledged.sum(), retired.billedBytes.sum()};
         for (int i = 0; i < r.length; i++) {
             sum[i] += r[i];
