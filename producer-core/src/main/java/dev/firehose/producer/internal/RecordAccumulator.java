@@ -339,7 +339,6 @@ final class RecordAccumulator {
                 open.firstPut = part.putNanos;
                 open.deadline = part.deadlineNanos;
                 open.pressed = false;
-                wake = true;
             } else if (part.deadlineNanos - open.deadline < 0) {
                 open.deadline = part.deadlineNanos;
             }
@@ -355,6 +354,10 @@ final class RecordAccumulator {
             open.length = packer.copy(source, offset, length, open.bytes, open.length);
             open.parts[n] = part;
             open.records = n + 1;
+            // A packed record was started: its linger timer starts. A sealed one waiting has an
+            // earlier timer, which the sender already keeps (checked after the records are
+            // published: a sender that takes the sealed ones meanwhile then sees this one).
+            wake |= n == 0 && q.fresh.peek() == null;
             if (!open.pressed && isPressed(q)) {
                 // The stream's records, sealed and open, fill half its share of the buffer: the
                 // sender sends them (the open one too) rather than let puts wait for room.
