@@ -114,6 +114,16 @@ final class RecordAccumulator {
         volatile long deadline;
         /** Whether a put woke the sender because the stream's records reached a pressure mark (once per packed record). */
         private boolean pressed;
+
+        /** @return the bytes its buffer holds, whatever it is filled with (tests) */
+        synchronized int capacity() {
+            return bytes.length;
+        }
+
+        /** @return the user records its array of entries has room for (tests) */
+        synchronized int partsCapacity() {
+            return parts.length;
+        }
     }
 
     /** One stream's queues, pacing and share of the buffer. */
