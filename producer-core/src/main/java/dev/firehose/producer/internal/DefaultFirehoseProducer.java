@@ -327,8 +327,9 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
 
     private void checkPut(String stream, int size) {
         checkOpen();
-        if (stream != defaultStream) {
-            // (The default stream's name was checked when the producer was built.)
+        if (stream == null || stream != defaultStream) {
+            // (The default stream's name was checked when the producer was built; a producer
+            // without one has a null default stream, which a null name must not pass for.)
             checkStreamName(stream);
         }
         if (size > maxRecordBytes) {

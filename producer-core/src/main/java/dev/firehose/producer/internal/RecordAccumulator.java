@@ -100,12 +100,19 @@ final class RecordAccumulator {
      * {@link #deadline} are also read without the lock by the sender thread.
      */
     static final class OpenPack {
-        private static final int FIRST_BYTES = 16 * 1024;
-        private static final int FIRST_RECORDS = 64;
+        /**
+         * The least its buffer and its array of entries grow to. They grow by doubling from the
+         * size of the first record, so an open packed record holds at most about twice the bytes
+         * put into it: a stream with one small record does not hold kilobytes.
+         */
+        private static final int MIN_BYTES = 256;
+        private static final int MIN_RECORDS = 8;
+        private static final byte[] NO_BYTES = new byte[0];
+        private static final ProducerEntry[] NO_PARTS = new ProducerEntry[0];
 
-        private byte[] bytes = new byte[0];
+        private byte[] bytes = NO_BYTES;
         private int length;
-        private ProducerEntry[] parts = new ProducerEntry[0];
+        private ProducerEntry[] parts = NO_PARTS;
         /** The user records in it; written last under the lock, so a reader that sees them sees the rest. */
         volatile int records;
         /** When its first record was put. */
@@ -114,6 +121,16 @@ final class RecordAccumulator {
         volatile long deadline;
         /** Whether a put woke the sender because the stream's records reached a pressure mark (once per packed record). */
         private boolean pressed;
+
+        /** @return the bytes its buffer holds, whatever it is filled with (tests) */
+        synchronized int capacity() {
+            return bytes.length;
+        }
+
+        /** @return the user records its array of entries has room for (tests) */
+        synchronized int partsCapacity() {
+            return parts.length;
+        }
     }
 
     /** One stream's queues, pacing and share of the buffer. */
@@ -319,9 +336,9 @@ final class RecordAccumulator {
             // Too big to share a Firehose record: a packed record of its own, still delimited (and
             // compressed), within the service's limit (put checked it). Copied outside the lock.
             ProducerEntry alone = packer.pack(q.stream, new ProducerEntry[] {part},
-                    packer.alone(source, offset, length, owned));
+                    packer.alone(source, offset, length, size, owned));
             synchronized (open) {
-                boolean wake = seal(q, open);
+                boolean wake = seal(q, open, false);
                 return enqueue(q, alone) || wake;
             }
         }
@@ -332,7 +349,10 @@ final class RecordAccumulator {
             // within one linger time of the first go together, so none fails much before its own.
             if (n > 0 && (n >= packer.maxRecords() || open.length + size > packer.maxBytes()
                     || part.putNanos - open.firstPut > lingerNanos)) {
-                wake = seal(q, open);
+                // Full, the stream is busy: its next packed record, this record's, may keep the
+                // buffer. After the linger time it is not.
+                boolean full = part.putNanos - open.firstPut <= lingerNanos;
+                wake = seal(q, open, full);
                 n = 0;
             }
             if (n == 0) {
@@ -344,14 +364,15 @@ final class RecordAccumulator {
             }
             if (open.length + size > open.bytes.length) {
                 int capacity = (int) Math.min(packer.maxBytes(),
-                        Math.max((long) open.length + size, Math.max(OpenPack.FIRST_BYTES, 2L * open.bytes.length)));
+                        Math.max((long) open.length + size, Math.max(OpenPack.MIN_BYTES, 2L * open.bytes.length)));
                 open.bytes = Arrays.copyOf(open.bytes, capacity);
             }
             if (n == open.parts.length) {
                 open.parts = Arrays.copyOf(open.parts,
-                        Math.min(packer.maxRecords(), Math.max(OpenPack.FIRST_RECORDS, 2 * n)));
+                        Math.min(packer.maxRecords(), Math.max(OpenPack.MIN_RECORDS, 2 * n)));
             }
-            open.length = packer.copy(source, offset, length, open.bytes, open.length);
+            // Exactly the size measured, whatever the caller's array holds by now.
+            open.length = packer.copy(source, offset, length, size, open.bytes, open.length);
             open.parts[n] = part;
             open.records = n + 1;
             // A packed record was started: its linger timer starts. A sealed one waiting has an
@@ -378,22 +399,30 @@ final class RecordAccumulator {
             return false;
         }
         synchronized (open) {
-            return seal(q, open);
+            return seal(q, open, false);
         }
     }
 
-    /** {@link #seal(StreamQueue)} with the open packed record's lock held. */
-    private boolean seal(StreamQueue q, OpenPack open) {
+    /**
+     * {@link #seal(StreamQueue)} with the open packed record's lock held.
+     *
+     * @param keep whether the open packed record may keep its buffer: only when a put seals it full
+     *     and goes on filling the next, and the buffer fits that size. Sealed for any other reason
+     *     (lingered, flush, close, deadline, buffer pressure) the stream may have nothing more to
+     *     put for a long time: it gives its buffer back rather than hold it until it is retired.
+     */
+    private boolean seal(StreamQueue q, OpenPack open, boolean keep) {
         int n = open.records;
         if (n == 0) {
             return false;
         }
         ProducerEntry[] parts = Arrays.copyOf(open.parts, n);
-        Arrays.fill(open.parts, 0, n, null);
         byte[] data = Arrays.copyOf(open.bytes, open.length);
-        if (open.bytes.length > 2 * Math.max(open.length, OpenPack.FIRST_BYTES)) {
-            // A stream that seals small packed records (a slow one, lingering) keeps a small buffer.
-            open.bytes = new byte[0];
+        if (keep && open.bytes.length <= 2 * Math.max(open.length, OpenPack.MIN_BYTES)) {
+            Arrays.fill(open.parts, 0, n, null);
+        } else {
+            open.bytes = OpenPack.NO_BYTES;
+            open.parts = OpenPack.NO_PARTS;
         }
         open.length = 0;
         open.records = 0;

@@ -62,15 +62,16 @@ final class RecordPacker {
     }
 
     /**
-     * Copies a user record's bytes into a packed record being filled, followed by the delimiter
-     * unless it ends with it.
+     * Copies a user record's bytes into a packed record being filled, followed by the delimiter if
+     * {@code size}, the record's {@link #packedSize(byte[], int, int)} as measured before, says so:
+     * exactly {@code size} bytes, even if the record's bytes changed since it was measured.
      *
      * @return the position after it
      */
-    int copy(byte[] source, int offset, int length, byte[] into, int at) {
+    int copy(byte[] source, int offset, int length, int size, byte[] into, int at) {
         System.arraycopy(source, offset, into, at, length);
         at += length;
-        if (needsDelimiter(source, offset, length)) {
+        if (size > length) {
             System.arraycopy(delimiter, 0, into, at, delimiter.length);
             at += delimiter.length;
         }
@@ -79,15 +80,15 @@ final class RecordPacker {
 
     /**
      * The bytes of a user record that goes in a packed record of its own (too big to share one):
-     * the record and its delimiter; the caller's array itself if it owns it and it needs nothing added.
+     * the record and, if its measured {@code size} says so, its delimiter; the caller's array itself
+     * if it owns it and it needs nothing added.
      */
-    byte[] alone(byte[] source, int offset, int length, boolean owned) {
-        int size = packedSize(source, offset, length);
+    byte[] alone(byte[] source, int offset, int length, int size, boolean owned) {
         if (owned && offset == 0 && length == source.length && size == length) {
             return source;
         }
         byte[] data = new byte[size];
-        copy(source, offset, length, data, 0);
+        copy(source, offset, length, size, data, 0);
         return data;
     }
 
