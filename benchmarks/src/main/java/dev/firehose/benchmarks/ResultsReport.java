@@ -139,9 +139,10 @@ final class ResultsReport {
                 continue;
             }
             double p99 = r.median(RunMeasurement::p99Micros) / 1000.0;
-            md.append(String.format(Locale.ROOT, "| p99 put-to-ack ≤ linger + 50 ms (%d ms) at half rate | %s, %s | "
+            md.append(String.format(Locale.ROOT, "| p99 put-to-ack ≤ linger + 50 ms (%d ms) at half rate%s | %s, %s | "
                             + "%.1f ms at %s records/s | %s |%n",
-                    limitMillis, r.endpoint(), size(r.recordSize()), p99, count(half.fedRecordsPerSecond()),
+                    limitMillis, isPacked(r) ? ", packed" : "", r.endpoint(), size(r.recordSize()), p99,
+                    count(half.fedRecordsPerSecond()),
                     verdict(p99 <= limitMillis, String.format(Locale.ROOT, "%.1f ms", p99 - limitMillis))));
         }
         packingTargets(md);
@@ -379,18 +380,20 @@ final class ResultsReport {
     }
 
     private void halfRateTable(StringBuilder md) {
-        md.append("| endpoint | size | producer saturation records/s | fed records/s | acknowledged records/s "
+        md.append("| endpoint | size | producer | saturation records/s | fed records/s | acknowledged records/s "
                 + "| latency p50 / p99 / p99.9 ms | full requests | CPU µs/record (client) |\n");
-        md.append("|---|---|--:|--:|--:|--:|--:|--:|\n");
+        md.append("|---|---|---|--:|--:|--:|--:|--:|--:|\n");
         for (SuiteResults.HalfRate half : results.halfRate) {
             ScenarioResult r = half.result();
+            String kind = isPacked(r) ? "packed (newline)" : "unpacked";
             if (!r.measured()) {
-                md.append(String.format(Locale.ROOT, "| %s | %s | not measured: %s ||||||%n", r.endpoint(),
-                        size(r.recordSize()), r.note()));
+                md.append(String.format(Locale.ROOT, "| %s | %s | %s | not measured: %s ||||||%n", r.endpoint(),
+                        size(r.recordSize()), kind, r.note()));
                 continue;
             }
             md.append("| ").append(r.endpoint())
                     .append(" | ").append(size(r.recordSize()))
+                    .append(" | ").append(kind)
                     .append(" | ").append(count(half.saturationRecordsPerSecond()))
                     .append(" | ").append(count(half.fedRecordsPerSecond()))
                     .append(" | ").append(count(r.recordsPerSecond()))
@@ -402,18 +405,23 @@ final class ResultsReport {
         }
     }
 
+    private static boolean isPacked(ScenarioResult r) {
+        return r.key().startsWith("packed-");
+    }
+
     void liveHeapTable(StringBuilder md) {
-        md.append("| endpoint | size | live heap at saturation above idle, MiB | idle live heap, MiB "
+        md.append("| endpoint | size | producer | live heap at saturation above idle, MiB | idle live heap, MiB "
                 + "| buffered at the sample: data / records (share of the bound) | requests in flight at the sample |\n");
-        md.append("|---|---|--:|--:|--:|--:|\n");
+        md.append("|---|---|---|--:|--:|--:|--:|\n");
         for (HeapProbe.Result r : results.liveHeap) {
             if (!r.measured()) {
-                md.append(String.format(Locale.ROOT, "| %s | %s | not measured: %s ||||%n", r.endpoint(),
-                        size(r.recordSize()), r.note()));
+                md.append(String.format(Locale.ROOT, "| %s | %s | %s | not measured: %s ||||%n", r.endpoint(),
+                        size(r.recordSize()), r.key(), r.note()));
                 continue;
             }
             md.append("| ").append(r.endpoint())
                     .append(" | ").append(size(r.recordSize()))
+                    .append(" | ").append(r.key())
                     .append(" | ").append(fixed(r.liveAboveIdleBytes() / MIB, 1))
                     .append(" | ").append(fixed(r.idleHeapBytes() / MIB, 1))
                     .append(" | ").append(buffered(r))
@@ -435,8 +443,9 @@ final class ResultsReport {
 
     /** Buffered data and records at the sample, and the buffer's fill: the larger share of its two bounds. */
     private String buffered(HeapProbe.Result r) {
+        ProducerConfig c = r.key().startsWith("packed-") ? Suite.packedConfig(config, false) : config;
         return fixed(r.bufferedBytes() / MIB, 1) + " MiB / " + count(r.bufferedRecords()) + " records ("
-                + fixed(100 * HeapProbe.fillShare(config, r.bufferedBytes(), r.bufferedRecords()), 0) + "%)";
+                + fixed(100 * HeapProbe.fillShare(c, r.bufferedBytes(), r.bufferedRecords()), 0) + "%)";
     }
 
     private List<String> notes() {

@@ -62,7 +62,10 @@ final class Suite {
                                 () -> mainContender(key, endpoint, payloads, new RequestCounter()), key));
                     }
                     if (options.heapProbe) {
-                        results.liveHeap.add(probeHeap(meter, endpoint, payloads));
+                        results.liveHeap.add(probeHeap(meter, endpoint, payloads, false));
+                        if (options.contenders.stream().anyMatch(k -> k.startsWith("packed-"))) {
+                            results.liveHeap.add(probeHeap(meter, endpoint, payloads, true));
+                        }
                     }
                 }
             }
@@ -105,6 +108,22 @@ final class Suite {
     /** {@code maxBufferedRecords} of the packed contenders. */
     static final int PACKED_MAX_BUFFERED_RECORDS = 40_000;
 
+    /**
+     * The packed contenders' configuration: newline-delimited packing, optionally GZIP. A full
+     * packed request holds some 40,000 records of 100 B: the buffer bound in records is raised, and
+     * the one stream may take all of it, so that the bound is not what limits a packed producer.
+     */
+    ProducerConfig packedConfig(boolean gzip) {
+        return packedConfig(producerConfig, gzip);
+    }
+
+    /** {@link #packedConfig(boolean)} on top of {@code base}. */
+    static ProducerConfig packedConfig(ProducerConfig base, boolean gzip) {
+        RecordPacking packing = gzip ? RecordPacking.newlineDelimited().gzip() : RecordPacking.newlineDelimited();
+        return base.toBuilder().packing(packing).maxBufferedRecords(PACKED_MAX_BUFFERED_RECORDS)
+                .maxStreamBufferShare(1.0).build();
+    }
+
     /** The contenders of the main table. */
     Contender mainContender(String key, Endpoint endpoint, Payloads payloads, RequestCounter counter) {
         return switch (key) {
@@ -120,12 +139,8 @@ final class Suite {
                 }
                 int threads = Integer.parseInt(key.substring(prefix.length()));
                 ProducerConfig config = switch (prefix) {
-                    // A full packed request holds some 40,000 records of 100 B: the buffer bound in
-                    // records is raised so that it is not what limits a packed producer.
-                    case "packed-" -> producerConfig.toBuilder().packing(RecordPacking.newlineDelimited())
-                            .maxBufferedRecords(PACKED_MAX_BUFFERED_RECORDS).maxStreamBufferShare(1.0).build();
-                    case "packed-gzip-" -> producerConfig.toBuilder().packing(RecordPacking.newlineDelimited().gzip())
-                            .maxBufferedRecords(PACKED_MAX_BUFFERED_RECORDS).maxStreamBufferShare(1.0).build();
+                    case "packed-" -> packedConfig(false);
+                    case "packed-gzip-" -> packedConfig(true);
                     default -> producerConfig;
                 };
                 yield ProducerContender.onAsyncClient(endpoint, HttpClientKind.NETTY, threads, 0, payloads, counter,
@@ -134,18 +149,22 @@ final class Suite {
         };
     }
 
-    /** The live heap of the producer fed by {@link #COMPARISON_PRODUCER_THREADS} threads, after the measured runs. */
-    private HeapProbe.Result probeHeap(ResourceMeter meter, Endpoint endpoint, Payloads payloads) {
+    /**
+     * The live heap of the producer fed by {@link #COMPARISON_PRODUCER_THREADS} threads, after the
+     * measured runs; unpacked, or packed as the packed contenders are (without GZIP).
+     */
+    private HeapProbe.Result probeHeap(ResourceMeter meter, Endpoint endpoint, Payloads payloads, boolean packed) {
         int size = payloads.recordSize();
-        String key = "producer-" + COMPARISON_PRODUCER_THREADS;
+        String key = (packed ? "packed-" : "producer-") + COMPARISON_PRODUCER_THREADS;
+        ProducerConfig config = packed ? packedConfig(false) : producerConfig;
         long began = System.nanoTime();
         try {
-            HeapProbe.Result r = new HeapProbe(meter, producerConfig).probe(endpoint.name(), size,
+            HeapProbe.Result r = new HeapProbe(meter, config).probe(endpoint.name(), size,
                     () -> options.heapProbeClient.isAsync()
                             ? ProducerContender.onAsyncClient(endpoint, options.heapProbeClient,
-                                    COMPARISON_PRODUCER_THREADS, 0, payloads, new RequestCounter(), producerConfig)
+                                    COMPARISON_PRODUCER_THREADS, 0, payloads, new RequestCounter(), config)
                             : ProducerContender.onSyncClient(endpoint, options.heapProbeClient,
-                                    COMPARISON_PRODUCER_THREADS, 0, payloads, new RequestCounter(), producerConfig));
+                                    COMPARISON_PRODUCER_THREADS, 0, payloads, new RequestCounter(), config));
             log.printf(Locale.ROOT, "%-15s %6d B  heap probe (%s): live %.1f MiB above idle (idle %.1f MiB), "
                             + "buffered %.1f MiB / %,d records, %d requests in flight: %.1f s%n",
                     endpoint.name(), size, key, r.liveAboveIdleBytes() / MIB, r.idleHeapBytes() / MIB,
@@ -196,23 +215,32 @@ final class Suite {
         return a.compareTo(b) >= 0 ? a : b;
     }
 
+    /**
+     * The producer, unpacked and packed (newline-delimited, without GZIP), fed at half the best
+     * saturation rate of its kind in the main table.
+     */
     private void halfRate(ResourceMeter meter, Map<String, Endpoint> endpoints, SuiteResults results) {
         for (Endpoint endpoint : endpoints.values()) {
             for (int size : options.sizes) {
-                double saturation = results.main.stream()
-                        .filter(r -> r.endpoint().equals(endpoint.name()) && r.recordSize() == size
-                                && r.key().startsWith("producer-") && r.measured())
-                        .mapToDouble(ScenarioResult::recordsPerSecond).max().orElse(0);
-                if (saturation <= 0) {
-                    continue;
+                for (boolean packed : List.of(false, true)) {
+                    double saturation = results.main.stream()
+                            .filter(r -> r.endpoint().equals(endpoint.name()) && r.recordSize() == size
+                                    && r.measured() && (packed
+                                            ? r.key().startsWith("packed-") && !r.key().startsWith("packed-gzip-")
+                                            : r.key().startsWith("producer-")))
+                            .mapToDouble(ScenarioResult::recordsPerSecond).max().orElse(0);
+                    if (saturation <= 0) {
+                        continue;
+                    }
+                    long rate = Math.max(1, Math.round(saturation / 2));
+                    Payloads payloads = Payloads.of(size, size);
+                    ProducerConfig config = packed ? packedConfig(false) : producerConfig;
+                    ScenarioResult result = measure(meter, endpoint, size, options.runs, options.warmupRunTime,
+                            () -> ProducerContender.onAsyncClient(endpoint, HttpClientKind.NETTY,
+                                    COMPARISON_PRODUCER_THREADS, rate, payloads, new RequestCounter(), config),
+                            packed ? "packed producer at half rate" : "producer at half rate");
+                    results.halfRate.add(new SuiteResults.HalfRate(result, saturation, rate));
                 }
-                long rate = Math.max(1, Math.round(saturation / 2));
-                Payloads payloads = Payloads.of(size, size);
-                ScenarioResult result = measure(meter, endpoint, size, options.runs, options.warmupRunTime,
-                        () -> ProducerContender.onAsyncClient(endpoint, HttpClientKind.NETTY,
-                                COMPARISON_PRODUCER_THREADS, rate, payloads, new RequestCounter(), producerConfig),
-                        "producer at half rate");
-                results.halfRate.add(new SuiteResults.HalfRate(result, saturation, rate));
             }
         }
     }
