@@ -57,16 +57,20 @@ class ResultsReportTest {
         SuiteResults results = results();
         results.liveHeap.add(new HeapProbe.Result("in-process", 1024, "producer-4", 40 * MIB, 72 * MIB + MIB / 2,
                 19 * MIB, 19_500, 9, 300_000, null));
+        // Packed, the fill is measured against the packed contenders' bound (40,000 records).
+        results.liveHeap.add(new HeapProbe.Result("in-process", 100, "packed-4", 40 * MIB, 45 * MIB,
+                4 * MIB, 39_000, 1, 300_000, null));
         results.liveHeap.add(HeapProbe.Result.unavailable("firehose-local", 1024, "producer-4", "IOException: refused"));
 
         String markdown = new ResultsReport(results, null).markdown(ZonedDateTime.now());
 
         assertThat(markdown).contains("#### Live heap at saturation (after a full GC)")
-                .contains("| endpoint | size | live heap at saturation above idle, MiB | idle live heap, MiB "
+                .contains("| endpoint | size | producer | live heap at saturation above idle, MiB | idle live heap, MiB "
                         + "| buffered at the sample: data / records (share of the bound) "
                         + "| requests in flight at the sample |")
-                .contains("| in-process | 1 KiB | 32.5 | 40.0 | 19.0 MiB / 19,500 records (98%) | 9 |")
-                .contains("| firehose-local | 1 KiB | not measured: IOException: refused ||||")
+                .contains("| in-process | 1 KiB | producer-4 | 32.5 | 40.0 | 19.0 MiB / 19,500 records (98%) | 9 |")
+                .contains("| in-process | 100 B | packed-4 | 5.0 | 40.0 | 4.0 MiB / 39,000 records (98%) | 1 |")
+                .contains("| firehose-local | 1 KiB | producer-4 | not measured: IOException: refused ||||")
                 .doesNotContain("NaN");
     }
 
