@@ -260,8 +260,8 @@ final class ResultsReport {
             md.append(bound).append(String.format(Locale.ROOT, "Live heap is the heap a full collection leaves "
                     + "while the producer is saturated (%d application threads putting, the buffer full, requests in "
                     + "flight), the largest of %d such collections, less the heap a full collection leaves before, "
-                    + "with no producer (table below). Over firehose-local it includes what the endpoint holds of "
-                    + "the requests it is receiving, as it runs in the same process. The heap after GC of the "
+                    + "with no producer (table below). Over loopback the probe sends to firehose-local in a process "
+                    + "of its own, so the figure is the client's alone. The heap after GC of the "
                     + "endpoint tables counts garbage that survived a young collection, so it is only an upper "
                     + "bound.%n",
                     Suite.COMPARISON_PRODUCER_THREADS, HeapProbe.SAMPLES));
@@ -433,8 +433,9 @@ final class ResultsReport {
                         + "after the measured runs: once its buffer has been full for %d ms, %d full collections "
                         + "(`System.gc()`) %d ms apart while the threads keep putting; the largest heap one leaves, "
                         + "less the heap a full collection leaves before the probe with no producer. Buffered and in "
-                        + "flight are the producer's own stats just before that collection. firehose-local stores "
-                        + "nothing (sink mode); Netty's pooled buffers are mostly direct memory, outside the heap.%n",
+                        + "flight are the producer's own stats just before that collection. Over loopback the "
+                        + "producer sends to firehose-local in a JVM of its own (sink mode, it stores nothing), so "
+                        + "the figure is the client's alone; direct (off-heap) buffers are not counted.%n",
                 Suite.COMPARISON_PRODUCER_THREADS, client == HttpClientKind.NETTY ? "async Netty client"
                         : client.label() + (client.isAsync() ? " async client" : " sync client"),
                 HeapProbe.FULL_FOR.toMillis(), HeapProbe.SAMPLES,

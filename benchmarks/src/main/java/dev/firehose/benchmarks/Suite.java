@@ -82,6 +82,9 @@ final class Suite {
             for (Endpoint endpoint : endpoints.values()) {
                 endpoint.close();
             }
+            if (probeEndpoint != null) {
+                probeEndpoint.close();
+            }
         }
         return results;
     }
@@ -149,21 +152,34 @@ final class Suite {
         };
     }
 
+    /** firehose-local in a process of its own, for the heap probe over loopback; started when first needed. */
+    private ProcessEndpoint probeEndpoint;
+
     /**
      * The live heap of the producer fed by {@link #COMPARISON_PRODUCER_THREADS} threads, after the
-     * measured runs; unpacked, or packed as the packed contenders are (without GZIP).
+     * measured runs; unpacked, or packed as the packed contenders are (without GZIP). Over loopback
+     * the producer sends to firehose-local in a process of its own, so that the heap is the client's.
      */
-    private HeapProbe.Result probeHeap(ResourceMeter meter, Endpoint endpoint, Payloads payloads, boolean packed) {
+    private HeapProbe.Result probeHeap(ResourceMeter meter, Endpoint scenarioEndpoint, Payloads payloads,
+            boolean packed) {
         int size = payloads.recordSize();
         String key = (packed ? "packed-" : "producer-") + COMPARISON_PRODUCER_THREADS;
         ProducerConfig config = packed ? packedConfig(false) : producerConfig;
         long began = System.nanoTime();
+        Endpoint endpoint = scenarioEndpoint;
         try {
+            if (scenarioEndpoint.usesNetwork()) {
+                if (probeEndpoint == null) {
+                    probeEndpoint = ProcessEndpoint.start();
+                }
+                endpoint = probeEndpoint;
+            }
+            Endpoint target = endpoint;
             HeapProbe.Result r = new HeapProbe(meter, config).probe(endpoint.name(), size,
                     () -> options.heapProbeClient.isAsync()
-                            ? ProducerContender.onAsyncClient(endpoint, options.heapProbeClient,
+                            ? ProducerContender.onAsyncClient(target, options.heapProbeClient,
                                     COMPARISON_PRODUCER_THREADS, 0, payloads, new RequestCounter(), config)
-                            : ProducerContender.onSyncClient(endpoint, options.heapProbeClient,
+                            : ProducerContender.onSyncClient(target, options.heapProbeClient,
                                     COMPARISON_PRODUCER_THREADS, 0, payloads, new RequestCounter(), config));
             log.printf(Locale.ROOT, "%-15s %6d B  heap probe (%s): live %.1f MiB above idle (idle %.1f MiB), "
                             + "buffered %.1f MiB / %,d records, %d requests in flight: %.1f s%n",

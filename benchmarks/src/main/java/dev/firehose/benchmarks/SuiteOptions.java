@@ -31,7 +31,7 @@ final class SuiteOptions {
             "  --no-http-comparison          skip the HTTP client comparison",
             "  --no-half-rate                skip the latency at half the saturation rate",
             "  --no-heap-probe               skip the live heap at saturation (a full GC while the buffer is full)",
-            "  --heap-probe-client NAME      HTTP client of the heap probe's producer (default netty-nio-client)",
+            "  --heap-probe-client NAME      HTTP client of the heap probe's producer (default apache5-client, the producer's own)",
             "  --readme PATH                 README to write the results into (between its markers)",
             "  --no-readme                   print the results only");
 
@@ -51,7 +51,7 @@ final class SuiteOptions {
     List<Integer> httpComparisonSizes = List.of(100, 1024);
     boolean halfRate = true;
     boolean heapProbe = true;
-    HttpClientKind heapProbeClient = HttpClientKind.NETTY;
+    HttpClientKind heapProbeClient = HttpClientKind.APACHE5;
     Path readme;
     boolean writeReadme = true;
     List<String> arguments = List.of();
