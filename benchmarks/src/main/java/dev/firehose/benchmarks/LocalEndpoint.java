@@ -56,16 +56,28 @@ final class LocalEndpoint implements Endpoint {
 
     @Override
     public ClientHandle<FirehoseAsyncClient> asyncClient(HttpClientKind kind, int concurrency, RequestCounter counter) {
-        var http = kind.buildAsync(concurrency, nettyEventLoops);
-        FirehoseAsyncClientBuilder builder = local.asyncClientBuilder().httpClient(http);
-        builder.overrideConfiguration(withCounter(builder.overrideConfiguration(), counter));
-        return new ClientHandle<>(builder.build(), http, kind.label());
+        return asyncClient(local.asyncClientBuilder(), kind, concurrency, counter, nettyEventLoops);
     }
 
     @Override
     public ClientHandle<FirehoseClient> syncClient(HttpClientKind kind, int connections, RequestCounter counter) {
+        return syncClient(local.syncClientBuilder(), kind, connections, counter);
+    }
+
+    /** An async client from {@code builder} (pointed at an endpoint) on the given HTTP client, watched by {@code counter}. */
+    static ClientHandle<FirehoseAsyncClient> asyncClient(FirehoseAsyncClientBuilder builder, HttpClientKind kind,
+            int concurrency, RequestCounter counter, SdkEventLoopGroup nettyEventLoops) {
+        var http = kind.buildAsync(concurrency, nettyEventLoops);
+        builder.httpClient(http);
+        builder.overrideConfiguration(withCounter(builder.overrideConfiguration(), counter));
+        return new ClientHandle<>(builder.build(), http, kind.label());
+    }
+
+    /** A sync client from {@code builder} (pointed at an endpoint) on the given HTTP client, watched by {@code counter}. */
+    static ClientHandle<FirehoseClient> syncClient(FirehoseClientBuilder builder, HttpClientKind kind, int connections,
+            RequestCounter counter) {
         var http = kind.buildSync(connections);
-        FirehoseClientBuilder builder = local.syncClientBuilder().httpClient(http);
+        builder.httpClient(http);
         builder.overrideConfiguration(withCounter(builder.overrideConfiguration(), counter));
         return new ClientHandle<>(builder.build(), http, kind.label());
     }

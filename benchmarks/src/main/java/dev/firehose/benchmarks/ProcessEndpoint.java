@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.firehose.FirehoseAsyncClient;
@@ -93,6 +92,11 @@ final class ProcessEndpoint implements Endpoint {
         throw new IllegalStateException("firehose-local did not print its URL within " + START_TIMEOUT);
     }
 
+    /** @return whether the endpoint's process is still running */
+    boolean isRunning() {
+        return process.isAlive();
+    }
+
     @Override
     public String name() {
         return "firehose-local";
@@ -115,25 +119,14 @@ final class ProcessEndpoint implements Endpoint {
 
     @Override
     public ClientHandle<FirehoseAsyncClient> asyncClient(HttpClientKind kind, int concurrency, RequestCounter counter) {
-        var http = kind.buildAsync(concurrency, nettyEventLoops);
         FirehoseAsyncClientBuilder builder = FirehoseAsyncClient.builder().endpointOverride(endpoint)
-                .region(Region.US_EAST_1).credentialsProvider(FirehoseLocal.credentialsProvider()).httpClient(http);
-        builder.overrideConfiguration(withCounter(builder.overrideConfiguration(), counter));
-        return new ClientHandle<>(builder.build(), http, kind.label());
+                .region(Region.US_EAST_1).credentialsProvider(FirehoseLocal.credentialsProvider());
+        return LocalEndpoint.asyncClient(builder, kind, concurrency, counter, nettyEventLoops);
     }
 
     @Override
     public ClientHandle<FirehoseClient> syncClient(HttpClientKind kind, int connections, RequestCounter counter) {
-        var http = kind.buildSync(connections);
-        FirehoseClientBuilder builder = syncClientBuilder().httpClient(http);
-        builder.overrideConfiguration(withCounter(builder.overrideConfiguration(), counter));
-        return new ClientHandle<>(builder.build(), http, kind.label());
-    }
-
-    private static ClientOverrideConfiguration withCounter(ClientOverrideConfiguration current, RequestCounter counter) {
-        ClientOverrideConfiguration.Builder builder =
-                current == null ? ClientOverrideConfiguration.builder() : current.toBuilder();
-        return builder.addExecutionInterceptor(counter).build();
+        return LocalEndpoint.syncClient(syncClientBuilder(), kind, connections, counter);
     }
 
     @Override
