@@ -378,17 +378,16 @@ public final class DefaultFirehoseProducer implements FirehoseProducer {
                 if (counters == null) {
                     queue.counters = counters = stats.stream(stream);
                 }
+                StatsRecorder.recordAccepted(counters, size);
                 if (source != null) {
                     // Packed: the user record's bytes go straight into the packed record; no SDK
                     // record and no copy of its own.
                     entry = new ProducerEntry(stream, (SdkBytes) null, size, now, now + deliveryTimeoutNanos,
                             flushTracker.enter(), queue.share);
-                    StatsRecorder.recordAccepted(counters, size);
                     wake = accumulator.appendPacked(queue, entry, source, offset, size, owned);
                 } else {
                     entry = new ProducerEntry(stream, Record.builder().data(data).build(), size, now,
                             now + deliveryTimeoutNanos, flushTracker.enter(), queue.share);
-                    StatsRecorder.recordAccepted(counters, size);
                     wake = accumulator.append(queue, entry);
                 }
             } finally {

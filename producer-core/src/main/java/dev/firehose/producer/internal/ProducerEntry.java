@@ -11,8 +11,9 @@ import software.amazon.awssdk.services.firehose.model.Record;
  * The unit the accumulator buffers and the sender sends: one Firehose record and the future of
  * the user record in it.
  *
- * <p>With packing, the accumulator packs fresh entries into a packed entry when it takes a batch
- * (see {@link RecordPacker}): one Firehose record that carries several user entries, its
+ * <p>With packing, the accumulator copies each user record's bytes into its stream's open packed
+ * record as it is put, and seals it into a packed entry (see {@link RecordAccumulator#appendPacked}):
+ * one Firehose record that carries several user entries, its
  * {@link #parts}. The sender, the retry policy and the expiry work on the packed entry as on any
  * other; {@link Settler} settles its parts, each with its own future, budget and flush epoch.
  *
@@ -29,8 +30,8 @@ final class ProducerEntry {
     final String stream;
     /**
      * The Firehose record. A packed entry gets it from {@link #materialize()} on the request thread
-     * that first sends it (the copy and the compression off the sender thread); null until then.
-     * A user record bound for a packed record has none: only its {@link #data}.
+     * that first sends it (the compression off the sender thread); null until then. A user record
+     * in a packed record has none.
      */
     Record record;
     /** The user record's bytes; null for a packed entry, and for a user record whose bytes were copied into one. */
@@ -40,12 +41,11 @@ final class ProducerEntry {
      * it may take (its bytes before compression, plus what GZIP may add).
      */
     int size;
-    /** A packed entry's packer, and its bytes before compression; null and 0 otherwise. */
+    /** A packed entry's packer; null otherwise. */
     private final RecordPacker packer;
-    private final int packedBytes;
     /**
-     * A packed entry's bytes before compression, copied from its parts as they were put; null for
-     * one whose parts hold their own data (built by {@link #materialize()}), and once materialized.
+     * A packed entry's bytes before compression, copied from its parts as they were put; null once
+     * materialized, and for any other entry.
      */
     private byte[] packed;
     final CompletableFuture<PutResult> future = new CompletableFuture<>();
@@ -98,7 +98,6 @@ final class ProducerEntry {
         this.share = share;
         this.parts = null;
         this.packer = null;
-        this.packedBytes = 0;
         this.stream = stream;
         this.record = record;
         this.size = size;
@@ -116,26 +115,13 @@ final class ProducerEntry {
      * @param packed the packed record before compression
      */
     ProducerEntry(String stream, ProducerEntry[] parts, RecordPacker packer, byte[] packed) {
-        this(stream, parts, packer, packed.length);
-        this.packed = packed;
-    }
-
-    /**
-     * A packed entry whose parts hold their own data; {@link #materialize()} builds its record.
-     *
-     * @param stream the parts' stream
-     * @param parts the user entries, in put order
-     * @param packer builds the record
-     * @param packedBytes the packed record's size before compression
-     */
-    ProducerEntry(String stream, ProducerEntry[] parts, RecordPacker packer, int packedBytes) {
         this.stream = stream;
         this.record = null;
         this.data = null;
-        this.size = packedBytes + packer.growth();
+        this.size = packed.length + packer.growth();
+        this.packed = packed;
         this.parts = parts;
         this.packer = packer;
-        this.packedBytes = packedBytes;
         this.share = parts[0].share;
         this.epoch = null;
         this.putNanos = parts[0].putNanos;
@@ -156,7 +142,7 @@ final class ProducerEntry {
      */
     Record materialize() {
         if (record == null && packer != null) {
-            packer.materialize(this, packed, packedBytes);
+            packer.materialize(this, packed);
             packed = null;
         }
         return record;

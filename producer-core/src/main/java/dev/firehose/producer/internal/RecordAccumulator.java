@@ -238,7 +238,7 @@ final class RecordAccumulator {
     }
 
     /**
-     * Packs fresh records into packed entries when taking a batch (before the sender starts).
+     * Packs records as they are put, one open packed record per stream (set before the sender starts).
      *
      * @param packer how to pack
      * @param pressureRecords a stream holding this many fresh records is ready without lingering

@@ -4,8 +4,6 @@ import dev.firehose.producer.RecordPacking;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.firehose.model.Record;
@@ -49,11 +47,6 @@ final class RecordPacker {
      */
     int growth() {
         return gzip ? RecordPacking.GZIP_RESERVE : 0;
-    }
-
-    /** @return the bytes the entry takes in a packed record: its data and, unless it ends with it, the delimiter */
-    int packedSize(ProducerEntry entry) {
-        return entry.size + (needsDelimiter(entry.data) ? delimiter.length : 0);
     }
 
     /** @return the bytes {@code length} bytes of {@code source} take in a packed record */
@@ -103,66 +96,11 @@ final class RecordPacker {
         return new ProducerEntry(stream, parts, this, data);
     }
 
-    /**
-     * The packed entry of user entries that hold their own bytes, whose record
-     * {@link ProducerEntry#materialize()} builds later, on the thread that sends it.
-     *
-     * @param stream the parts' stream
-     * @param parts at least one user entry, in put order, whose packed sizes add up to {@code bytes}
-     * @param bytes the packed record's size before compression
-     */
-    ProducerEntry packLater(String stream, List<ProducerEntry> parts, int bytes) {
-        return new ProducerEntry(stream, parts.toArray(new ProducerEntry[0]), this, bytes);
-    }
-
-    /**
-     * Builds a packed entry's record: its bytes (or the parts' data and delimiters), compressed with
-     * GZIP if asked.
-     */
-    void materialize(ProducerEntry pack, byte[] packed, int bytes) {
-        byte[] data = packed;
-        if (data == null) {
-            data = new byte[bytes];
-            int at = 0;
-            for (ProducerEntry part : pack.parts) {
-                SdkBytes partData = part.data;
-                ByteBuffer source = partData.asByteBuffer();
-                int length = source.remaining();
-                source.get(data, at, length);
-                at += length;
-                if (needsDelimiter(partData)) {
-                    System.arraycopy(delimiter, 0, data, at, delimiter.length);
-                    at += delimiter.length;
-                }
-            }
-            if (at != bytes) {
-                throw new IllegalStateException("packed " + at + " bytes, expected " + bytes);
-            }
-        }
-        if (gzip) {
-            data = gzip(data);
-        }
+    /** Builds a packed entry's record from its bytes, compressed with GZIP if asked. */
+    void materialize(ProducerEntry pack, byte[] packed) {
+        byte[] data = gzip ? gzip(packed) : packed;
         pack.record = Record.builder().data(SdkBytes.fromByteArrayUnsafe(data)).build();
         pack.size = data.length;
-    }
-
-    private boolean needsDelimiter(SdkBytes data) {
-        int n = delimiter.length;
-        if (n == 0) {
-            return false;
-        }
-        ByteBuffer b = data.asByteBuffer();
-        int length = b.remaining();
-        if (length < n) {
-            return true;
-        }
-        int start = b.position() + length - n;
-        for (int i = 0; i < n; i++) {
-            if (b.get(start + i) != delimiter[i]) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private boolean needsDelimiter(byte[] source, int offset, int length) {

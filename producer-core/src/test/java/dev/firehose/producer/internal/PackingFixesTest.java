@@ -139,9 +139,13 @@ class PackingFixesTest {
                 .hasMessageContaining("must not begin with what it ends with");
         assertThatThrownBy(() -> RecordPacking.delimited("\n\n")).isInstanceOf(IllegalArgumentException.class);
         RecordPacker packer = new RecordPacker(RecordPacking.delimited("<|>"));
-        List<ProducerEntry> parts = List.of(entry("x<|"), entry("y"));
-        int bytes = parts.stream().mapToInt(packer::packedSize).sum();
-        ProducerEntry pack = packer.packLater("s", parts, bytes);
+        byte[] x = "x<|".getBytes(StandardCharsets.UTF_8);
+        byte[] y = "y".getBytes(StandardCharsets.UTF_8);
+        int xSize = packer.packedSize(x, 0, x.length);
+        int ySize = packer.packedSize(y, 0, y.length);
+        byte[] data = new byte[xSize + ySize];
+        packer.copy(y, 0, y.length, ySize, data, packer.copy(x, 0, x.length, xSize, data, 0));
+        ProducerEntry pack = packer.pack("s", new ProducerEntry[] {entry("x<|"), entry("y")}, data);
         pack.materialize();
         assertThat(split(pack.record.data().asUtf8String(), "<|>")).containsExactly("x<|", "y");
     }
